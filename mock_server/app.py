@@ -1,0 +1,68 @@
+"""The application factory: a fresh, fully wired Flask app per call (no import-time state)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+
+from flask import Flask, Response, g, request
+
+from mock_server.bootstrap import MockServices, build_services
+from mock_server.clock import Clock
+from mock_server.config import Settings
+from mock_server.domain.events import EventSink
+from mock_server.http.admin import admin
+from mock_server.http.auth import tokens
+from mock_server.http.context import EXTENSION_KEY
+from mock_server.http.errors import register_error_handlers
+from mock_server.http.orders import orders
+from mock_server.journal import JournalEntry
+from mock_server.store import OrderStore
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    events: EventSink | None = None,
+    store: OrderStore | None = None,
+    services: MockServices | None = None,
+) -> Flask:
+    """Build the mock. Pass `clock`/`events`/`store` to inject fakes in tests."""
+    settings = settings or Settings()
+    services = services or build_services(settings, clock=clock, events=events, store=store)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.extensions[EXTENSION_KEY] = services
+
+    app.register_blueprint(tokens)
+    app.register_blueprint(orders)
+    app.register_blueprint(orders, url_prefix="/sandbox", name="sandbox_orders")
+    app.register_blueprint(admin)
+    register_error_handlers(app)
+
+    @app.before_request
+    def start_clock() -> None:
+        g.started = time.perf_counter()
+        g.request_id = uuid.uuid4().hex[:32]
+
+    @app.after_request
+    def journal(response: Response) -> Response:
+        if not request.path.startswith("/__admin"):
+            services.journal.add(
+                JournalEntry(
+                    at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+                    method=request.method,
+                    path=request.full_path.rstrip("?"),
+                    status=response.status_code,
+                    correlation_id=request.headers.get("IM-CorrelationID", ""),
+                    customer_number=request.headers.get("IM-CustomerNumber", ""),
+                    duration_ms=round((time.perf_counter() - g.get("started", 0.0)) * 1000, 3),
+                )
+            )
+        return response
+
+    return app

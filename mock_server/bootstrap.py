@@ -1,0 +1,76 @@
+"""Wiring in one place: settings in, every collaborator the app needs out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from mock_server.auth import TokenAuthority
+from mock_server.clock import AdjustableClock, Clock
+from mock_server.config import Settings
+from mock_server.contract import Contract, load_contract
+from mock_server.domain.catalog import Catalog, RegionTable
+from mock_server.domain.events import EventSink, NullSink
+from mock_server.domain.lifecycle import Pace
+from mock_server.domain.service import OrderService
+from mock_server.fixtures import load_catalog, load_regions
+from mock_server.journal import Bounded, JournalEntry, ViolationRecord
+from mock_server.store import InMemoryOrderStore, OrderStore
+
+
+@dataclass(slots=True)
+class MockServices:
+    settings: Settings
+    clock: AdjustableClock
+    contract: Contract
+    catalog: Catalog
+    regions: RegionTable
+    store: OrderStore
+    orders: OrderService
+    tokens: TokenAuthority
+    journal: Bounded[JournalEntry]
+    violations: Bounded[ViolationRecord]
+
+    def reset(self) -> None:
+        """Empty state: orders, journal, violations, mock-time offset. Numbers stay unique."""
+        self.orders.reset()
+        self.journal.clear()
+        self.violations.clear()
+        self.clock.reset()
+
+
+def build_services(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    events: EventSink | None = None,
+    store: OrderStore | None = None,
+) -> MockServices:
+    adjustable = clock if isinstance(clock, AdjustableClock) else AdjustableClock(clock)
+    catalog = load_catalog(settings.fixtures_dir)
+    regions = load_regions(settings.fixtures_dir)
+    store = store or InMemoryOrderStore()
+    pace = Pace(
+        ship_after=timedelta(seconds=settings.ship_after_seconds),
+        deliver_after=timedelta(seconds=settings.deliver_after_seconds),
+        restock_after=timedelta(seconds=settings.restock_after_seconds),
+    )
+    orders = OrderService(
+        store, catalog, regions, adjustable, events=events or NullSink(), pace=pace
+    )
+    return MockServices(
+        settings=settings,
+        clock=adjustable,
+        contract=load_contract(str(settings.contract_path) if settings.contract_path else None),
+        catalog=catalog,
+        regions=regions,
+        store=store,
+        orders=orders,
+        tokens=TokenAuthority(
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            ttl_seconds=settings.token_ttl_seconds,
+        ),
+        journal=Bounded(settings.journal_size),
+        violations=Bounded(settings.journal_size),
+    )

@@ -1,0 +1,243 @@
+"""Our contract (`contracts/orders-api.json`), loaded once and used to check requests.
+
+The same document is what the harness fuzzes, so the server and the tests hold clients
+to one definition. Each operation's headers, query, path parameters and body are checked
+with compiled JSON Schema validators; every problem comes back as a `Violation` that
+names the field the way the API's error body does (`lines[0].quantity`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+
+_PACKAGE = Path(__file__).resolve().parent
+_CANDIDATES = (_PACKAGE / "_data" / "contracts", _PACKAGE.parent / "contracts")
+CONTRACT_FILE = "orders-api.json"
+MISSING: Any = object()  # a request without a body
+
+
+def contracts_dir() -> Path:
+    """Where the contract documents live: inside an installed wheel, or the source tree."""
+    for candidate in _CANDIDATES:
+        if (candidate / CONTRACT_FILE).is_file():
+            return candidate
+    raise FileNotFoundError(f"{CONTRACT_FILE} not found in {[str(c) for c in _CANDIDATES]}")
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One way a request breaks the contract."""
+
+    location: str  # header | query | path | body
+    field: str
+    message: str
+    value: str | None = None
+    unknown_field: bool = False  # an extra field: a client smell the real API tolerates
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRequest:
+    violations: list[Violation]
+    query: dict[str, Any]  # query values coerced to the contract's types
+
+
+def _coercer(schema: Mapping[str, Any]) -> Callable[[str], Any]:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+
+    def coerce(raw: str) -> Any:
+        try:
+            if kind == "integer":
+                return int(raw)
+            if kind == "number":
+                return float(raw)
+        except ValueError:
+            return raw
+        if kind == "boolean" and raw.lower() in ("true", "false"):
+            return raw.lower() == "true"
+        return raw
+
+    return coerce
+
+
+class _ParameterGroup:
+    """The parameters of one location (header, query or path), validated as one object."""
+
+    def __init__(self, location: str, params: list[Mapping[str, Any]], root: Mapping[str, Any]):
+        self.location = location
+        key = str.lower if location == "header" else str
+        self.names = {key(p["name"]): p["name"] for p in params}
+        self.arrays = {key(p["name"]) for p in params if p["schema"].get("type") == "array"}
+        self.coercers = {
+            key(p["name"]): _coercer(
+                p["schema"]["items"] if p["schema"].get("type") == "array" else p["schema"]
+            )
+            for p in params
+        }
+        schema = {
+            "type": "object",
+            "properties": {key(p["name"]): p["schema"] for p in params},
+            "required": [key(p["name"]) for p in params if p.get("required")],
+            "components": root.get("components", {}),
+        }
+        self.validator = jsonschema_rs.validator_for(schema, validate_formats=True)
+
+    def collect(self, source: Any) -> dict[str, Any]:
+        """Pick this group's parameters out of a request mapping, coerced to their types."""
+        values: dict[str, Any] = {}
+        for key in self.names:
+            lookup = key
+            if self.location == "header":
+                present = source.get(self.names[key])
+            elif key in self.arrays and hasattr(source, "getlist"):
+                present = source.getlist(lookup) or None
+            else:
+                present = source.get(lookup)
+            if present is None:
+                continue
+            coerce = self.coercers[key]
+            if key in self.arrays:
+                items = present if isinstance(present, list) else [present]
+                values[key] = [coerce(str(v)) for v in items]
+            else:
+                values[key] = coerce(str(present))
+        return values
+
+    def check(self, values: Mapping[str, Any]) -> list[Violation]:
+        return [
+            _violation(self.location, error, self.names)
+            for error in self.validator.iter_errors(dict(values))
+        ]
+
+
+class OperationContract:
+    def __init__(self, operation_id: str, operation: Mapping[str, Any], root: Mapping[str, Any]):
+        self.operation_id = operation_id
+        params = [_resolve(p, root) for p in operation.get("parameters", [])]
+        self.groups = [
+            _ParameterGroup(location, [p for p in params if p["in"] == location], root)
+            for location in ("header", "path", "query")
+        ]
+        body = operation.get("requestBody")
+        self.body_required = bool(body and body.get("required"))
+        self.body_validator = None
+        if body:
+            media = body.get("content", {})
+            schema = next(iter(media.values()), {}).get("schema")
+            if schema is not None:
+                self.body_validator = jsonschema_rs.validator_for(
+                    {**schema, "components": root.get("components", {})},
+                    validate_formats=True,
+                )
+
+    def check(
+        self,
+        *,
+        headers: Any,
+        path: Mapping[str, str],
+        query: Any,
+        body: Any = MISSING,
+    ) -> CheckedRequest:
+        """Every violation of this operation's request contract, plus the coerced query."""
+        violations: list[Violation] = []
+        coerced_query: dict[str, Any] = {}
+        for group, source in zip(self.groups, (headers, path, query), strict=True):
+            values = group.collect(source)
+            if group.location == "query":
+                coerced_query = values
+            violations.extend(group.check(values))
+        if self.body_validator is not None:
+            if body is MISSING:
+                if self.body_required:
+                    violations.append(Violation("body", "body", "A JSON request body is required"))
+            else:
+                violations.extend(
+                    _violation("body", e, {}) for e in self.body_validator.iter_errors(body)
+                )
+        return CheckedRequest(violations, coerced_query)
+
+
+class Contract:
+    """The loaded document, with one compiled checker per operation id."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+        self.operations: dict[str, OperationContract] = {}
+        for path_item in document.get("paths", {}).values():
+            for operation in path_item.values():
+                if isinstance(operation, dict) and "operationId" in operation:
+                    merged = dict(operation)
+                    shared = path_item.get("parameters", [])
+                    merged["parameters"] = [*shared, *operation.get("parameters", [])]
+                    self.operations[operation["operationId"]] = OperationContract(
+                        operation["operationId"], merged, document
+                    )
+
+    def operation(self, operation_id: str) -> OperationContract:
+        return self.operations[operation_id]
+
+    def schema(self, name: str) -> Mapping[str, Any]:
+        return dict(self.document["components"]["schemas"][name])
+
+    def validator(self, name: str) -> Any:
+        """A compiled validator for one component schema (responses, webhook bodies)."""
+        return jsonschema_rs.validator_for(
+            {"$ref": f"#/components/schemas/{name}", "components": self.document["components"]},
+            validate_formats=True,
+        )
+
+
+@cache
+def load_contract(path: str | None = None) -> Contract:
+    """The contract document, parsed and compiled once per process."""
+    file = Path(path) if path else contracts_dir() / CONTRACT_FILE
+    return Contract(json.loads(file.read_text(encoding="utf-8")))
+
+
+def _resolve(node: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
+    while "$ref" in node:
+        target: Any = root
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _field_path(parts: Iterable[str | int]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _violation(location: str, error: Any, names: Mapping[str, str]) -> Violation:
+    path = list(error.instance_path)
+    kind = error.kind
+    unknown = False
+    if type(kind).__name__ == "Required":
+        path.append(kind.property)
+        message = "Required field is missing"
+    elif type(kind).__name__ == "AdditionalProperties":
+        path.append(",".join(kind.unexpected))
+        message = "Unknown field: not part of the contract"
+        unknown = True
+    else:
+        message = error.message
+    if path and isinstance(path[0], str) and path[0] in names:
+        path[0] = names[path[0]]  # headers were matched case-insensitively
+    value = None if isinstance(error.instance, dict | list) else error.instance
+    return Violation(
+        location=location,
+        field=_field_path(path) or location,
+        message=message,
+        value=None if value is None else str(value),
+        unknown_field=unknown,
+    )

@@ -1,0 +1,53 @@
+"""Order and confirmation numbers: unique and never reused while the process lives."""
+
+from __future__ import annotations
+
+import threading
+
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_SPACE = len(_ALPHABET) ** 5  # five characters after the prefix: "20-RD3QV"
+# Multiplying by a constant coprime with the space is a bijection on it: sequential
+# counters come out looking random, yet two counters never give the same number.
+_STRIDE = 24_036_583
+
+
+class OrderNumberSequence:
+    """Hands out `PP-XXXXX` numbers; survives `/__admin/reset` so numbers are never reused."""
+
+    def __init__(self, start: int = 7_654_321) -> None:
+        self._start = start
+        self._next = start
+        self._lock = threading.Lock()
+
+    def next_order_number(self, prefix: str) -> str:
+        with self._lock:
+            n = self._next
+            self._next += 1
+        if n - self._start >= _SPACE:
+            raise RuntimeError("order number space exhausted")
+        code = (n * _STRIDE) % _SPACE
+        chars = []
+        for _ in range(5):
+            code, digit = divmod(code, len(_ALPHABET))
+            chars.append(_ALPHABET[digit])
+        return f"{prefix}-{''.join(reversed(chars))}"
+
+    def next_confirmation_number(self, country_code: str, stamp: str) -> str:
+        """v7 confirmation numbers, shaped like `US-I-T-24032926562341102332`.
+
+        `stamp` is the 12-digit yymmddHHMMSS of the request; a counter makes it unique.
+        """
+        with self._lock:
+            n = self._next
+            self._next += 1
+        return f"{country_code.upper()}-I-T-{stamp}{n % 10**8:08d}"
+
+
+def sub_order_number(order_number: str, index: int) -> str:
+    """Sub-orders are the order number plus a two-digit split suffix: `-11`, `-21`, ..."""
+    return f"{order_number}-{index * 10 + 1}"
+
+
+def base_order_number(number: str) -> str:
+    """`20-RD3QV-11` (a sub-order) and `20-rd3qv` both name order `20-RD3QV`."""
+    return "-".join(number.strip().upper().split("-")[:2])

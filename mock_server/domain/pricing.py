@@ -1,0 +1,30 @@
+"""Prices, freight and tax: how an order's money adds up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from mock_server.domain.catalog import Product, Region
+from mock_server.domain.models import OrderLine
+
+CENT = Decimal("0.01")
+FREIGHT_BASE = Decimal("4.95")
+FREIGHT_PER_WEIGHT_UNIT = Decimal("0.35")
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def unit_price(product: Product, region: Region) -> Decimal:
+    """Catalog prices are in USD; a region converts them at its fixed sandbox rate."""
+    return money(product.unit_price * region.fx_rate)
+
+
+def freight(lines: Iterable[OrderLine]) -> Decimal:
+    """A base charge plus a charge by weight; licences and other digital goods ship free."""
+    weight = sum((line.unit_weight * line.quantity for line in lines), Decimal(0))
+    if weight <= 0:
+        return Decimal("0.00")
+    return money(FREIGHT_BASE + FREIGHT_PER_WEIGHT_UNIT * weight)

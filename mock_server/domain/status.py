@@ -1,0 +1,66 @@
+"""Order and line states, and the one table of legal transitions between them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class HoldState(StrEnum):
+    """Where an order stands in the customer-hold business rules."""
+
+    ON_HOLD = "on_hold"  # placed with allowOrderOnCustomerHold: may be modified/released/cancelled
+    OPEN = "open"  # placed without hold, or released: final, moves on with the clock
+    CANCELED = "canceled"  # cancelled by the customer while on hold
+    VOIDED = "voided"  # held and not released within 24 hours
+
+
+# The business rules, in one place: which hold-state changes are legal.
+HOLD_TRANSITIONS: dict[HoldState, frozenset[HoldState]] = {
+    HoldState.ON_HOLD: frozenset({HoldState.OPEN, HoldState.CANCELED, HoldState.VOIDED}),
+    HoldState.OPEN: frozenset(),
+    HoldState.CANCELED: frozenset(),
+    HoldState.VOIDED: frozenset(),
+}
+
+
+class IllegalTransition(RuntimeError):
+    """A bug guard: code tried a change the transition table forbids."""
+
+
+def check_transition(current: HoldState, target: HoldState) -> None:
+    if target not in HOLD_TRANSITIONS[current]:
+        raise IllegalTransition(f"{current} -> {target}")
+
+
+class OrderStatus(StrEnum):
+    """Header status words, as the details endpoint spells them."""
+
+    ON_HOLD = "On Hold"
+    PROCESSING = "Processing"
+    BACKORDERED = "Backordered"
+    SHIPPED = "Shipped"
+    DELIVERED = "Delivered"
+    CANCELED = "Canceled"
+    VOIDED = "Voided"
+
+
+class LineStatus(StrEnum):
+    """Line status words, as the details endpoint spells them."""
+
+    ON_HOLD = "On Hold"
+    IN_PROGRESS = "In Progress"
+    BACKORDERED = "Backordered"
+    SHIPPED = "Shipped"
+    DELIVERED = "Delivered"
+    CANCELED = "Canceled"
+    VOIDED = "Voided"
+
+
+# The search filter `orderStatus` speaks its own upper-case dialect.
+SEARCH_STATUS_WORDS: dict[str, frozenset[OrderStatus]] = {
+    "SHIPPED": frozenset({OrderStatus.SHIPPED, OrderStatus.DELIVERED}),
+    "PROCESSING": frozenset({OrderStatus.PROCESSING}),
+    "ON HOLD": frozenset({OrderStatus.ON_HOLD}),
+    "BACKORDERED": frozenset({OrderStatus.BACKORDERED}),
+    "CANCELLED": frozenset({OrderStatus.CANCELED, OrderStatus.VOIDED}),
+}

@@ -1,0 +1,26 @@
+"""Reading the reference data in `fixtures/`: the server's only file I/O besides the contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mock_server.domain.catalog import Catalog, RegionTable
+
+
+def _read(directory: Path, name: str) -> Any:
+    return json.loads((directory / name).read_text(encoding="utf-8"))
+
+
+def load_catalog(directory: Path) -> Catalog:
+    return Catalog.from_data(_read(directory, "catalog.json"))
+
+
+def load_regions(directory: Path) -> RegionTable:
+    return RegionTable.from_data(_read(directory, "regions.json"))
+
+
+def load_quotes(directory: Path) -> list[dict[str, Any]]:
+    quotes: list[dict[str, Any]] = _read(directory, "quotes.json")["quotes"]
+    return quotes

@@ -1,0 +1,87 @@
+"""Mock-only controls under /__admin: reset, the clock, journals. Not part of the real API."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from mock_server.domain.errors import FieldProblem
+from mock_server.http.context import services
+from mock_server.http.errors import error_body, json_response
+
+admin = Blueprint("admin", __name__, url_prefix="/__admin")
+
+
+def _bad_request(message: str, field: str, value: Any = None) -> Response:
+    problem = FieldProblem(field, message, None if value is None else str(value))
+    return json_response(
+        error_body("/errors/validation-failed", "Validation failed", [problem]), 400
+    )
+
+
+@admin.get("/health")
+def health() -> Response:
+    svc = services()
+    return json_response({"status": "ok", "orders": len(svc.store)})
+
+
+@admin.post("/reset")
+def reset() -> Response:
+    services().reset()
+    return json_response({"status": "reset"})
+
+
+@admin.get("/clock")
+def read_clock() -> Response:
+    svc = services()
+    return json_response(
+        {"now": svc.clock.now().isoformat(), "offsetSeconds": svc.clock.offset_seconds}
+    )
+
+
+@admin.post("/clock")
+def move_clock() -> Response:
+    body = request.get_json(silent=True)
+    seconds = body.get("advanceSeconds") if isinstance(body, dict) else None
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        return _bad_request("advanceSeconds must be a number of seconds", "advanceSeconds", seconds)
+    if not math.isfinite(seconds) or not 0 <= seconds <= 10 * 365 * 86400:
+        return _bad_request(
+            "advanceSeconds must be between 0 and ten years", "advanceSeconds", seconds
+        )
+    svc = services()
+    svc.clock.advance(float(seconds))
+    settled = svc.orders.run_due()
+    return json_response(
+        {
+            "now": svc.clock.now().isoformat(),
+            "offsetSeconds": svc.clock.offset_seconds,
+            "ordersSettled": settled,
+        }
+    )
+
+
+@admin.get("/requests")
+def list_requests() -> Response:
+    journal = services().journal
+    return json_response({"total": journal.total, "requests": journal.as_json()})
+
+
+@admin.delete("/requests")
+def clear_requests() -> Response:
+    services().journal.clear()
+    return Response(status=204)
+
+
+@admin.get("/violations")
+def list_violations() -> Response:
+    log = services().violations
+    return json_response({"total": log.total, "violations": log.as_json()})
+
+
+@admin.delete("/violations")
+def clear_violations() -> Response:
+    services().violations.clear()
+    return Response(status=204)

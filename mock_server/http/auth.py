@@ -1,0 +1,45 @@
+"""The OAuth2 client-credentials token endpoint (GET with a query, or POST with a form)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from mock_server.auth import InvalidClient
+from mock_server.http.context import services
+from mock_server.http.errors import json_response
+
+tokens = Blueprint("tokens", __name__)
+
+
+@tokens.route("/oauth/oauth20/token", methods=["GET", "POST"])
+def issue_token() -> Response:
+    source = request.form if request.method == "POST" and request.form else request.args
+    grant_type = source.get("grant_type", "")
+    client_id = source.get("client_id", "")
+    client_secret = source.get("client_secret", "")
+    missing = [
+        name
+        for name, value in (
+            ("grant_type", grant_type),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+        )
+        if not value
+    ]
+    if missing:
+        return json_response(
+            {"message": f"Missing required parameter(s): {', '.join(missing)}"}, 400
+        )
+    if grant_type != "client_credentials":
+        return json_response({"message": "Unsupported grant_type: use client_credentials"}, 400)
+    try:
+        token = services().tokens.issue(client_id, client_secret)
+    except InvalidClient:
+        return json_response({"message": "Invalid client credentials"}, 401)
+    return json_response(
+        {
+            "access_token": token.access_token,
+            "token_type": token.token_type,
+            "expires_in": str(token.expires_in),
+        }
+    )

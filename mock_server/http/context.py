@@ -1,0 +1,78 @@
+"""Per-request plumbing shared by the blueprints: the wired services, contract checks, caller."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from flask import current_app, g, request
+
+from mock_server.bootstrap import MockServices
+from mock_server.contract import MISSING, CheckedRequest
+from mock_server.domain.commands import Caller
+from mock_server.domain.errors import FieldProblem, ValidationFailed
+from mock_server.journal import ViolationRecord
+
+EXTENSION_KEY = "ingram_mock"
+
+
+def services() -> MockServices:
+    svc: MockServices = current_app.extensions[EXTENSION_KEY]
+    return svc
+
+
+def json_body() -> Any:
+    """The parsed JSON body, MISSING when there is none. Malformed JSON is a 400."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return MISSING
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise ValidationFailed([FieldProblem("body", f"Malformed JSON: {error}")]) from None
+
+
+def check_request(
+    operation_id: str, path: dict[str, str] | None = None, body: Any = MISSING
+) -> CheckedRequest:
+    """Check the request against the contract; record every violation.
+
+    Type, format and required-field violations are refused with 400, as the real API does.
+    Unknown fields are recorded and served in lenient mode, refused in strict mode.
+    """
+    svc = services()
+    checked = svc.contract.operation(operation_id).check(
+        headers=request.headers, path=path or {}, query=request.args, body=body
+    )
+    if checked.violations:
+        refuse = svc.settings.strict or any(not v.unknown_field for v in checked.violations)
+        stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+        svc.violations.extend(
+            [
+                ViolationRecord(
+                    at=stamp,
+                    operation=operation_id,
+                    location=v.location,
+                    field=v.field,
+                    message=v.message,
+                    value=v.value,
+                    correlation_id=request.headers.get("IM-CorrelationID", ""),
+                    refused=refuse,
+                )
+                for v in checked.violations
+            ]
+        )
+        if refuse:
+            raise ValidationFailed(
+                [FieldProblem(v.field, v.message, v.value) for v in checked.violations]
+            )
+    g.checked_query = checked.query
+    return checked
+
+
+def caller() -> Caller:
+    return Caller(
+        customer_number=request.headers.get("IM-CustomerNumber", "").strip(),
+        country_code=request.headers.get("IM-CountryCode", "").strip().upper(),
+    )

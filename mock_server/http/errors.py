@@ -1,0 +1,107 @@
+"""The one place where errors become HTTP answers in the API's own error format."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from mock_server.domain.errors import (
+    CancellationRefused,
+    DomainError,
+    FieldProblem,
+    ModificationRefused,
+    NothingAccepted,
+    OrderNotFound,
+    Unauthorized,
+    ValidationFailed,
+)
+
+log = logging.getLogger(__name__)
+
+# Domain error -> (HTTP status, error type). The domain knows nothing of HTTP.
+_STATUS: dict[type[DomainError], tuple[int, str]] = {
+    ValidationFailed: (400, "/errors/validation-failed"),
+    NothingAccepted: (400, "/errors/validation-failed"),
+    ModificationRefused: (400, "/errors/validation-failed"),
+    OrderNotFound: (404, "/errors/validation-error"),
+    CancellationRefused: (405, "/errors/validation-error"),
+    Unauthorized: (401, "/errors/unauthorized"),
+}
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status=status, mimetype="application/json")
+
+
+def error_id() -> str:
+    stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+    return f"{uuid.uuid4().hex[:12]}-{stamp}"
+
+
+def error_body(error_type: str, message: str, fields: list[FieldProblem] | None = None) -> Any:
+    entry: dict[str, Any] = {"id": error_id(), "type": error_type, "message": message}
+    if fields:
+        entry["fields"] = [
+            {k: v for k, v in (("field", f.field), ("value", f.value), ("message", f.message)) if v}
+            for f in fields
+        ]
+    return {"errors": [entry]}
+
+
+def problems_of(error: DomainError) -> list[FieldProblem]:
+    if isinstance(error, ValidationFailed | NothingAccepted):
+        return error.problems
+    if isinstance(error, ModificationRefused):
+        return [FieldProblem("orderNumber", error.message)]
+    return []
+
+
+def domain_error_response(error: DomainError) -> Response:
+    status, error_type = _STATUS.get(type(error), (400, "/errors/validation-failed"))
+    message = error.message
+    if isinstance(error, ValidationFailed | NothingAccepted | ModificationRefused):
+        message = "Validation failed"
+    return json_response(error_body(error_type, message, problems_of(error)), status)
+
+
+def v7_error_response(error: DomainError) -> Response:
+    """v7 create answers 400 with a flat body: {traceid, type, message, fields}."""
+    body: dict[str, Any] = {
+        "traceid": error_id(),
+        "type": "/errors/validation-failed",
+        "message": error.message,
+        "fields": [
+            {"field": f.field, "message": f.message, "value": f.value} for f in problems_of(error)
+        ],
+    }
+    return json_response(body, 400)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, domain_error_response)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        if status == 404:
+            message = f"No such resource: {request.path}"
+        elif status == 405:
+            message = f"Method {request.method} is not allowed on {request.path}"
+        else:
+            message = error.description or error.name
+        response = json_response(error_body(f"/errors/http-{status}", message), status)
+        if status == 405 and error.get_response().headers.get("Allow"):
+            response.headers["Allow"] = error.get_response().headers["Allow"]
+        return response
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        body = error_body("/errors/server-error", "Unexpected error in the mock: see its log")
+        return json_response(body, 500)

@@ -1,0 +1,90 @@
+"""The six order operations. Each handler: check the request, call the domain, render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, g, request
+
+from mock_server import views
+from mock_server.domain.commands import parse_create, parse_modify
+from mock_server.domain.search import criteria_from_query
+from mock_server.http.context import caller, check_request, json_body, services
+from mock_server.http.errors import json_response
+
+orders = Blueprint("orders", __name__)
+
+
+@orders.before_request
+def require_token() -> None:
+    svc = services()
+    if svc.settings.require_auth:
+        svc.tokens.verify(request.headers.get("Authorization"))
+
+
+@orders.after_request
+def echo_headers(response: Response) -> Response:
+    response.headers["IM-CorrelationID"] = request.headers.get("IM-CorrelationID") or g.get(
+        "request_id", ""
+    )
+    sender = request.headers.get("IM-SenderID")
+    if sender:
+        response.headers["IM-SenderID"] = sender
+    return response
+
+
+@orders.post("/resellers/v6/orders")
+def create_order_v6() -> Response:
+    body = json_body()
+    check_request("createOrderV6", body=body)
+    svc = services()
+    result = svc.orders.create(caller(), parse_create(body))
+    status = 207 if result.rejected else 201
+    return json_response(views.create_response(result, svc.clock.now(), svc.catalog), status)
+
+
+@orders.get("/resellers/v6.1/orders/<ordernumber>")
+def get_order_details(ordernumber: str) -> Response:
+    check_request("getOrderDetails", {"ordernumber": ordernumber})
+    svc = services()
+    order = svc.orders.get(caller(), ordernumber)
+    return json_response(views.order_detail(order, svc.clock.now(), svc.catalog))
+
+
+@orders.get("/resellers/v6/orders/search")
+def search_orders() -> Response:
+    checked = check_request("searchOrders")
+    svc = services()
+    criteria = criteria_from_query(checked.query)
+    page = svc.orders.search(caller(), criteria)
+    if page.records_found == 0:
+        return Response(status=204)
+    next_page = _page_link(page.page_number + 1) if page.has_next else None
+    previous_page = _page_link(page.page_number - 1) if page.has_previous else None
+    body = views.search_response(page, svc.clock.now(), next_page, previous_page)
+    return json_response(body)
+
+
+def _page_link(page_number: int) -> str:
+    query = [(k, v) for k, v in request.args.items(multi=True) if k != "pageNumber"]
+    query.append(("pageNumber", str(page_number)))
+    return f"{request.path}?{urlencode(query)}"
+
+
+@orders.put("/resellers/v6/orders/<orderNumber>")
+def modify_order(orderNumber: str) -> Response:
+    body = json_body()
+    checked = check_request("modifyOrder", {"orderNumber": orderNumber}, body=body)
+    svc = services()
+    release = checked.query.get("actionCode") == "release"
+    change = parse_modify(body if isinstance(body, dict) else {})
+    result = svc.orders.modify(caller(), orderNumber, change, release=release)
+    status = 207 if result.rejected else 200
+    return json_response(views.modify_response(result, svc.clock.now()), status)
+
+
+@orders.delete("/resellers/v6/orders/<OrderNumber>")
+def cancel_order(OrderNumber: str) -> Response:
+    check_request("cancelOrder", {"OrderNumber": OrderNumber})
+    services().orders.cancel(caller(), OrderNumber)
+    return Response(status=200)

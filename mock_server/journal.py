@@ -1,0 +1,67 @@
+"""Bounded in-memory histories: the request journal and the contract-violation log.
+
+Both keep the most recent entries only, so memory stays flat under any load; the
+violation log also keeps a running total for `--fail-on-violations`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any, Generic, TypeVar
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    at: str
+    method: str
+    path: str
+    status: int
+    correlation_id: str
+    customer_number: str
+    duration_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class ViolationRecord:
+    at: str
+    operation: str
+    location: str
+    field: str
+    message: str
+    value: str | None
+    correlation_id: str
+    refused: bool  # True: answered 400; False: recorded and served (lenient mode)
+
+
+T = TypeVar("T")
+
+
+class Bounded(Generic[T]):
+    def __init__(self, size: int) -> None:
+        self._items: deque[T] = deque(maxlen=size)
+        self._lock = threading.Lock()
+        self.total = 0
+
+    def add(self, item: T) -> None:
+        with self._lock:
+            self._items.append(item)
+            self.total += 1
+
+    def extend(self, items: list[T]) -> None:
+        with self._lock:
+            self._items.extend(items)
+            self.total += len(items)
+
+    def items(self) -> list[T]:
+        with self._lock:
+            return list(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.total = 0
+
+    def as_json(self) -> list[dict[str, Any]]:
+        return [asdict(item) for item in self.items()]  # type: ignore[call-overload]

@@ -1,0 +1,108 @@
+"""Where orders live: a small interface and the in-memory implementation.
+
+The store is the one place that knows how orders are indexed. Its `atomically()` block
+is what makes read-modify-write sequences in the service safe under concurrent requests;
+a shared backend would implement the same interface with its own transactions.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Protocol
+
+from mock_server.domain.models import Order
+
+
+class OrderStore(Protocol):
+    def atomically(self) -> AbstractContextManager[object]:
+        """Hold exclusive access for a read-modify-write sequence (re-entrant)."""
+        ...
+
+    def add(self, order: Order) -> None: ...
+
+    def get(self, order_number: str) -> Order | None: ...
+
+    def for_customer(self, customer_number: str) -> list[Order]:
+        """The customer's orders, newest first. Cost depends on that customer only."""
+        ...
+
+    def has_customer_po(self, customer_number: str, customer_order_number: str) -> bool: ...
+
+    def schedule(self, order: Order) -> None:
+        """Note `order.next_due` so `due()` finds the order when its time comes."""
+        ...
+
+    def due(self, now: datetime) -> list[Order]:
+        """Orders whose next timed step is at or before `now`."""
+        ...
+
+    def reset(self) -> None: ...
+
+    def __len__(self) -> int: ...
+
+
+class InMemoryOrderStore:
+    """Dicts and a heap behind one re-entrant lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._orders: dict[str, Order] = {}
+        self._by_customer: dict[str, list[Order]] = {}
+        self._customer_pos: set[tuple[str, str]] = set()
+        self._timers: list[tuple[datetime, str]] = []
+
+    def atomically(self) -> AbstractContextManager[object]:
+        return self._lock
+
+    def add(self, order: Order) -> None:
+        with self._lock:
+            if order.number in self._orders:
+                raise KeyError(f"duplicate order number {order.number}")
+            self._orders[order.number] = order
+            self._by_customer.setdefault(order.customer_number, []).append(order)
+            self._customer_pos.add((order.customer_number, order.customer_order_number.upper()))
+            self.schedule(order)
+
+    def get(self, order_number: str) -> Order | None:
+        return self._orders.get(order_number.upper())
+
+    def for_customer(self, customer_number: str) -> list[Order]:
+        with self._lock:
+            return self._by_customer.get(customer_number, [])[::-1]
+
+    def has_customer_po(self, customer_number: str, customer_order_number: str) -> bool:
+        return (customer_number, customer_order_number.upper()) in self._customer_pos
+
+    def schedule(self, order: Order) -> None:
+        if order.next_due is not None:
+            with self._lock:
+                heapq.heappush(self._timers, (order.next_due, order.number))
+
+    def due(self, now: datetime) -> list[Order]:
+        found: dict[str, Order] = {}
+        with self._lock:
+            while self._timers and self._timers[0][0] <= now:
+                _, number = heapq.heappop(self._timers)
+                order = self._orders.get(number)
+                # Stale entries (rescheduled or already settled) are skipped, not removed early.
+                if order is not None and order.next_due is not None and order.next_due <= now:
+                    found[number] = order
+        return list(found.values())
+
+    def reset(self) -> None:
+        with self._lock:
+            self._orders.clear()
+            self._by_customer.clear()
+            self._customer_pos.clear()
+            self._timers.clear()
+
+    def __len__(self) -> int:
+        return len(self._orders)
+
+    def __iter__(self) -> Iterator[Order]:
+        with self._lock:
+            return iter(list(self._orders.values()))
