@@ -21,6 +21,7 @@ _PACKAGE = Path(__file__).resolve().parent
 _CANDIDATES = (_PACKAGE / "_data" / "contracts", _PACKAGE.parent / "contracts")
 CONTRACT_FILE = "orders-api.json"
 MISSING: Any = object()  # a request without a body
+_ORDER_NUMBER_FIELDS = frozenset({"ordernumber", "orderNumber", "OrderNumber"})
 
 
 def contracts_dir() -> Path:
@@ -130,8 +131,9 @@ class OperationContract:
         self.body_required = bool(body and body.get("required"))
         self.body_validator = None
         if body:
-            media = body.get("content", {})
-            schema = next(iter(media.values()), {}).get("schema")
+            media: Mapping[str, Any] = body.get("content", {})
+            first: Mapping[str, Any] = next(iter(media.values()), {})
+            schema = first.get("schema")
             if schema is not None:
                 self.body_validator = jsonschema_rs.validator_for(
                     {**schema, "components": root.get("components", {})},
@@ -229,6 +231,8 @@ def _violation(location: str, error: Any, names: Mapping[str, str]) -> Violation
         path.append(",".join(kind.unexpected))
         message = "Unknown field: not part of the contract"
         unknown = True
+    elif type(kind).__name__ == "Pattern" and path and path[0] in _ORDER_NUMBER_FIELDS:
+        message = f"{path[0]} must be in the format xx-xxxxx or xx-xxxxx-xx"
     else:
         message = error.message
     if path and isinstance(path[0], str) and path[0] in names:

@@ -7,7 +7,7 @@ out rather than sent as null.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -171,14 +171,6 @@ def order_detail(order: Order, now: datetime, catalog: Catalog) -> Json:
             "shipToInfo": _address(order.ship_to, _DETAIL_ADDRESS),
             "endUserInfo": _address(order.end_user, _DETAIL_ADDRESS),
             "lines": [_detail_line(order, line, now, catalog) for line in order.lines],
-            "additionalAttributes": [
-                {
-                    "attributeName": "customerHold",
-                    "attributeValue": str(
-                        order.closed_at is None and order.released_at is None
-                    ).lower(),
-                },
-            ],
         }
     )
 
@@ -356,7 +348,3 @@ def _modify_rejection(rejected: RejectedLine) -> Json:
             "rejectReason": rejected.reason,
         }
     )
-
-
-def mapping_or_empty(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return value or {}

@@ -82,7 +82,7 @@ class Catalog:
                 unit_price=Decimal(str(p["unitPrice"])),
                 upc_code=p.get("upcCode", ""),
                 unit_weight=Decimal(str(p.get("unitWeight") or 0)),
-                weight_uom=p.get("weightUom", "LB"),
+                weight_uom=p.get("weightUom") or "",
                 product_type=p.get("productType", "P"),
                 stock=dict(p.get("stock", {})),
             )
