@@ -37,6 +37,8 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions[EXTENSION_KEY] = services
+    if settings.background_ticks:
+        services.start_background()
 
     app.register_blueprint(tokens)
     app.register_blueprint(orders)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from mock_server.auth import TokenAuthority
@@ -14,8 +16,10 @@ from mock_server.domain.events import EventSink, NullSink
 from mock_server.domain.lifecycle import Pace
 from mock_server.domain.service import OrderService
 from mock_server.fixtures import load_catalog, load_regions
-from mock_server.journal import Bounded, JournalEntry, ViolationRecord
+from mock_server.journal import Bounded, JournalEntry, ViolationLog
 from mock_server.store import InMemoryOrderStore, OrderStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -29,7 +33,27 @@ class MockServices:
     orders: OrderService
     tokens: TokenAuthority
     journal: Bounded[JournalEntry]
-    violations: Bounded[ViolationRecord]
+    violations: ViolationLog
+    _ticker: threading.Thread | None = None
+    _stopping: threading.Event = field(default_factory=threading.Event)
+
+    def start_background(self, interval_seconds: float = 1.0) -> None:
+        """Settle due orders on a daemon thread, so events fire as mock time passes."""
+        if self._ticker is not None:
+            return
+
+        def tick() -> None:
+            while not self._stopping.wait(interval_seconds):
+                try:
+                    self.orders.run_due()
+                except Exception:  # keep ticking: one bad order must not stop time
+                    log.exception("background settle failed")
+
+        self._ticker = threading.Thread(target=tick, name="ingram-mock-ticker", daemon=True)
+        self._ticker.start()
+
+    def stop_background(self) -> None:
+        self._stopping.set()
 
     def reset(self) -> None:
         """Empty state: orders, journal, violations, mock-time offset. Numbers stay unique."""
@@ -72,5 +96,5 @@ def build_services(
             ttl_seconds=settings.token_ttl_seconds,
         ),
         journal=Bounded(settings.journal_size),
-        violations=Bounded(settings.journal_size),
+        violations=ViolationLog(settings.journal_size, settings.violations_report),
     )

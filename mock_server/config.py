@@ -37,7 +37,9 @@ class Settings:
     webhook_url: str = ""
     webhook_secret: str = ""
     journal_size: int = 1000
-    background_ticks: bool = True  # settle due orders on a timer thread (off in unit tests)
+    # Settle due orders on a timer thread. `serve` turns it on; tests move time explicitly.
+    background_ticks: bool = False
+    violations_report: Path | None = None  # JSON lines, appended as violations are recorded
 
     def with_overrides(self, **overrides: Any) -> Settings:
         known = {f.name for f in fields(self)}
@@ -61,7 +63,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             overrides[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
         elif isinstance(current, int):
             overrides[f.name] = int(raw)
-        elif f.name in ("fixtures_dir", "contract_path"):
+        elif f.name in ("fixtures_dir", "contract_path", "violations_report"):
             overrides[f.name] = Path(raw)
         else:
             overrides[f.name] = raw

@@ -6,9 +6,11 @@ violation log also keeps a running total for `--fail-on-violations`.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import deque
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 
@@ -65,3 +67,22 @@ class Bounded(Generic[T]):
 
     def as_json(self) -> list[dict[str, Any]]:
         return [asdict(item) for item in self.items()]  # type: ignore[call-overload]
+
+
+class ViolationLog(Bounded[ViolationRecord]):
+    """Recent violations in memory; optionally every one appended to a JSON-lines report.
+
+    The report is how `serve --fail-on-violations` learns, in the parent process, what the
+    worker process recorded.
+    """
+
+    def __init__(self, size: int, report: Path | None = None) -> None:
+        super().__init__(size)
+        self._report = report
+
+    def extend(self, items: list[ViolationRecord]) -> None:
+        super().extend(items)
+        if self._report is not None and items:
+            with self._lock, self._report.open("a", encoding="utf-8") as out:
+                for item in items:
+                    out.write(json.dumps(asdict(item)) + "\n")

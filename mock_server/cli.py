@@ -1,0 +1,139 @@
+"""`ingram-mock`: serve the mock, run the contract suite, compare contracts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from mock_server.config import Settings, from_environment
+
+
+def load_app(target: str, settings: Settings) -> Any:
+    """Granian's loader: builds the app inside the worker process (threads start there)."""
+    from mock_server.app import create_app
+
+    return create_app(settings)
+
+
+def _serve_parser(sub: Any) -> None:
+    serve = sub.add_parser("serve", help="serve the mock on a production WSGI server (granian)")
+    serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8080)")
+    serve.add_argument("--threads", type=int, default=1, help="WSGI blocking threads")
+    serve.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="refuse requests with unknown fields (400) instead of recording them",
+    )
+    serve.add_argument(
+        "--fail-on-violations",
+        action="store_true",
+        default=None,
+        help="exit non-zero at shutdown if any contract violation was recorded",
+    )
+    serve.add_argument("--client-id", default=None, help="only this client id gets tokens")
+    serve.add_argument("--client-secret", default=None, help="... with this secret")
+    serve.add_argument(
+        "--no-auth",
+        dest="require_auth",
+        action="store_false",
+        default=None,
+        help="accept order calls without a bearer token",
+    )
+    serve.add_argument("--webhook-url", default=None, help="default order-event receiver")
+    serve.add_argument("--webhook-secret", default=None, help="secret for x-hub-signature")
+    serve.add_argument(
+        "--ship-after",
+        dest="ship_after_seconds",
+        type=int,
+        default=None,
+        help="mock seconds from release to shipment (default 14400)",
+    )
+    serve.add_argument(
+        "--deliver-after",
+        dest="deliver_after_seconds",
+        type=int,
+        default=None,
+        help="mock seconds from shipment to delivery (default 72000)",
+    )
+    serve.add_argument(
+        "--restock-after",
+        dest="restock_after_seconds",
+        type=int,
+        default=None,
+        help="mock seconds until backordered stock arrives (default 259200)",
+    )
+    serve.add_argument("--fixtures-dir", type=Path, default=None, help="catalog/quotes/regions")
+    serve.add_argument("--log-level", default="warning", help="server log level")
+
+
+def serve(args: argparse.Namespace) -> int:
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    overrides = {k: v for k, v in vars(args).items() if v is not None}
+    settings = Settings().with_overrides(**from_environment()).with_overrides(**overrides)
+    settings = settings.with_overrides(background_ticks=True)
+    report: Path | None = None
+    if settings.fail_on_violations:
+        handle, name = tempfile.mkstemp(prefix="ingram-mock-violations-", suffix=".jsonl")
+        os.close(handle)
+        report = Path(name)
+        settings = settings.with_overrides(violations_report=report)
+    server = Server(
+        "mock_server.app:create_app",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.WSGI,
+        workers=1,  # state lives in memory: one process holds it
+        blocking_threads=max(1, args.threads),
+        log_level=LogLevels(args.log_level),
+        log_access=False,
+    )
+    print(f"ingram-mock serving on http://{settings.host}:{settings.port}", flush=True)
+    server.serve(target_loader=partial(load_app, settings=settings))
+    if report is None:
+        return 0
+    return _report_violations(report)
+
+
+def _report_violations(report: Path) -> int:
+    lines = report.read_text(encoding="utf-8").splitlines() if report.exists() else []
+    report.unlink(missing_ok=True)
+    if not lines:
+        print("ingram-mock: no contract violations recorded", flush=True)
+        return 0
+    print(f"ingram-mock: {len(lines)} contract violation(s) recorded:", file=sys.stderr)
+    for line in lines[:50]:
+        v = json.loads(line)
+        print(f"  {v['operation']}: {v['field']}: {v['message']}", file=sys.stderr)
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ingram-mock", description="Offline Ingram Micro Reseller Orders API"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    _serve_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    raise SystemExit(f"unknown command {args.command}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
