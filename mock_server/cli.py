@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     _serve_parser(sub)
+    from mock_server.harness import contract_test, diff
+
+    contract_test.add_parser(sub)  # `ingram-mock contract-test ...`
+    contracts = sub.add_parser("contracts", help="work with the contract documents")
+    diff.add_parser(contracts.add_subparsers(dest="contracts_command", required=True))
     return parser
 
 
@@ -132,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)
-    raise SystemExit(f"unknown command {args.command}")
+    # Harness subcommands set `run` to their entry point: (args) -> exit code.
+    return int(args.run(args))
 
 
 if __name__ == "__main__":

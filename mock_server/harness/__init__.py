@@ -1,0 +1,1 @@
+"""The contract-test harness: hold a server (or a client) to `contracts/`."""
