@@ -37,7 +37,7 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions[EXTENSION_KEY] = services
-    if settings.background_ticks:
+    if settings.background_workers:
         services.start_background()
 
     app.register_blueprint(tokens)

@@ -7,17 +7,22 @@ import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from mock_server import views
 from mock_server.auth import TokenAuthority
 from mock_server.clock import AdjustableClock, Clock
 from mock_server.config import Settings
 from mock_server.contract import Contract, load_contract
 from mock_server.domain.catalog import Catalog, RegionTable
-from mock_server.domain.events import EventSink, NullSink
+from mock_server.domain.events import EventSink, FanOut
 from mock_server.domain.lifecycle import Pace
+from mock_server.domain.numbers import OrderNumberSequence
+from mock_server.domain.quotes import QuoteBook
 from mock_server.domain.service import OrderService
-from mock_server.fixtures import load_catalog, load_regions
+from mock_server.fixtures import load_catalog, load_quotes, load_regions
+from mock_server.intake import OrderIntake
 from mock_server.journal import Bounded, JournalEntry, ViolationLog
 from mock_server.store import InMemoryOrderStore, OrderStore
+from mock_server.webhooks import RetryPolicy, Sender, WebhookDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,8 @@ class MockServices:
     tokens: TokenAuthority
     journal: Bounded[JournalEntry]
     violations: ViolationLog
+    webhooks: WebhookDispatcher
+    intake: OrderIntake
     _ticker: threading.Thread | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -56,8 +63,13 @@ class MockServices:
         self._stopping.set()
 
     def reset(self) -> None:
-        """Empty state: orders, journal, violations, mock-time offset. Numbers stay unique."""
+        """Empty state: queued v7 submissions, orders, deliveries, journals, mock-time offset.
+
+        Webhook registrations and issued tokens survive; order numbers are never reused.
+        """
+        self.intake.discard()
         self.orders.reset()
+        self.webhooks.reset()
         self.journal.clear()
         self.violations.clear()
         self.clock.reset()
@@ -69,6 +81,8 @@ def build_services(
     clock: Clock | None = None,
     events: EventSink | None = None,
     store: OrderStore | None = None,
+    webhook_sender: Sender | None = None,
+    retry_policy: RetryPolicy | None = None,
 ) -> MockServices:
     adjustable = clock if isinstance(clock, AdjustableClock) else AdjustableClock(clock)
     catalog = load_catalog(settings.fixtures_dir)
@@ -79,8 +93,17 @@ def build_services(
         deliver_after=timedelta(seconds=settings.deliver_after_seconds),
         restock_after=timedelta(seconds=settings.restock_after_seconds),
     )
+    webhooks = WebhookDispatcher(views.order_event, sender=webhook_sender, policy=retry_policy)
+    if settings.webhook_url:
+        webhooks.register(settings.webhook_url, settings.webhook_secret)
+    sink: EventSink = FanOut(webhooks, events) if events is not None else webhooks
+    numbers = OrderNumberSequence()
     orders = OrderService(
-        store, catalog, regions, adjustable, events=events or NullSink(), pace=pace
+        store, catalog, regions, adjustable, events=sink, pace=pace, numbers=numbers
+    )
+    quotes = QuoteBook.from_data(load_quotes(settings.fixtures_dir))
+    intake = OrderIntake(
+        orders, quotes, sink, adjustable, numbers, background=settings.background_workers
     )
     return MockServices(
         settings=settings,
@@ -97,4 +120,6 @@ def build_services(
         ),
         journal=Bounded(settings.journal_size),
         violations=ViolationLog(settings.journal_size, settings.violations_report),
+        webhooks=webhooks,
+        intake=intake,
     )

@@ -82,7 +82,7 @@ def serve(args: argparse.Namespace) -> int:
 
     overrides = {k: v for k, v in vars(args).items() if v is not None}
     settings = Settings().with_overrides(**from_environment()).with_overrides(**overrides)
-    settings = settings.with_overrides(background_ticks=True)
+    settings = settings.with_overrides(background_workers=True)
     report: Path | None = None
     if settings.fail_on_violations:
         handle, name = tempfile.mkstemp(prefix="ingram-mock-violations-", suffix=".jsonl")

@@ -37,8 +37,8 @@ class Settings:
     webhook_url: str = ""
     webhook_secret: str = ""
     journal_size: int = 1000
-    # Settle due orders on a timer thread. `serve` turns it on; tests move time explicitly.
-    background_ticks: bool = False
+    # Threads for timed settling and v7 intake. `serve` turns them on; tests drive them.
+    background_workers: bool = False
     violations_report: Path | None = None  # JSON lines, appended as violations are recorded
 
     def with_overrides(self, **overrides: Any) -> Settings:

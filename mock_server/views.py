@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from mock_server.domain.catalog import Catalog
+from mock_server.domain.events import EventKind, OrderEvent
 from mock_server.domain.models import Address, Order, OrderLine, Shipment
 from mock_server.domain.search import SearchPage
 from mock_server.domain.service import CreateResult, ModifyResult, RejectedLine
@@ -240,7 +241,7 @@ def _shipment_detail(s: Shipment, line: OrderLine, location: str, now: datetime)
             "shipFromWarehouseId": line.warehouse_id,
             "shipFromLocation": location,
             "invoiceNumber": s.invoice_number,
-            "invoiceDate": day(s.shipped_at),
+            "invoiceDate": day(s.shipped_at) if s.invoice_number else None,
             "carrierDetails": [_compact(carrier)],
         }
     )
@@ -348,3 +349,84 @@ def _modify_rejection(rejected: RejectedLine) -> Json:
             "rejectReason": rejected.reason,
         }
     )
+
+
+# -- webhook events ---------------------------------------------------------------------
+
+
+def order_event(event: OrderEvent, event_id: str) -> Json:
+    """The envelope POSTed to the customer's callback URL for one domain event."""
+    resource: Json = {
+        "eventType": event.kind.value,
+        "customerOrderNumber": event.customer_order_number,
+        "confirmationNumber": event.confirmation_number or None,
+    }
+    order = event.order
+    if order is not None:
+        resource.update(
+            {
+                "orderNumber": order.number,
+                "orderEntryTimeStamp": timestamp(order.created_at),
+                "lines": [_event_line(order, line, event.at) for line in order.lines],
+                "links": [order_link(order.number)],
+            }
+        )
+    if event.problems:
+        resource["errors"] = [
+            _compact({"field": p.field, "message": p.message, "value": p.value})
+            for p in event.problems
+        ]
+    created = event.kind in (EventKind.CREATED, EventKind.ASYNC_CREATE_FAILED)
+    return {
+        "topic": "resellers/orders",
+        "event": "im::created" if created else "im::updated",
+        "eventTimeStamp": event.at.isoformat(timespec="milliseconds"),
+        "eventId": event_id,
+        "resource": [_compact(resource)],
+    }
+
+
+def _event_line(order: Order, line: OrderLine, at: datetime) -> Json:
+    shipped = [s for s in line.shipments if s.shipped_at <= at]
+    return _compact(
+        {
+            "LineNumber": line.ingram_line_number,
+            "subOrderNumber": line.sub_order_number,
+            "lineStatus": line.status(order.hold, at).value,
+            "ingramPartNumber": line.part_number,
+            "vendorPartNumber": line.vendor_part_number,
+            "requestedQuantity": str(line.quantity),
+            "shippedQuantity": str(sum(s.quantity for s in shipped)),
+            "backorderedQuantity": str(line.backordered),
+            "shipmentDetails": [
+                {
+                    "shipmentDate": day(s.shipped_at),
+                    "shipFromWarehouseId": line.warehouse_id,
+                    "carrierCode": s.carrier_code,
+                    "carrierName": s.carrier_name,
+                    "packageDetails": [
+                        {
+                            "cartonNumber": "1",
+                            "quantityInbox": str(s.quantity),
+                            "trackingNumber": s.tracking_number,
+                        }
+                    ],
+                }
+                for s in shipped
+            ]
+            or None,
+            "serialNumberDetails": [{"serialNumber": n} for s in shipped for n in s.serial_numbers]
+            or None,
+        }
+    )
+
+
+def v7_confirmation(quote_number: str, confirmation_number: str) -> Json:
+    return {
+        "quoteNumber": quote_number or None,
+        "confirmationNumber": confirmation_number,
+        "message": (
+            "Order request received and queued for processing; its outcome is sent to "
+            "your order-status webhook."
+        ),
+    }

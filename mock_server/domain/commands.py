@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -29,6 +30,7 @@ class LineRequest:
     quantity: int
     special_bid_number: str = ""
     notes: str = ""
+    unit_price: Decimal | None = None  # a quote's price; None: the catalog's
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from mock_server.domain.errors import FieldProblem
 from mock_server.domain.models import Order
 
 
@@ -30,7 +31,7 @@ class OrderEvent:
     order: Order | None = None  # None only for a failed asynchronous create
     customer_order_number: str = ""
     confirmation_number: str = ""
-    reason: str = ""
+    problems: tuple[FieldProblem, ...] = ()  # why an asynchronous create failed
 
 
 class EventSink(Protocol):
@@ -42,6 +43,17 @@ class EventSink(Protocol):
 class NullSink:
     def publish(self, event: OrderEvent) -> None:
         return None
+
+
+class FanOut:
+    """Publishes each event to several sinks, in order."""
+
+    def __init__(self, *sinks: EventSink) -> None:
+        self.sinks = sinks
+
+    def publish(self, event: OrderEvent) -> None:
+        for sink in self.sinks:
+            sink.publish(event)
 
 
 class RecordingSink:

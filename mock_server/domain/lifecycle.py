@@ -92,7 +92,7 @@ def _apply_step(order: Order, at: datetime, pace: Pace) -> list[OrderEvent]:
             line.stock_arrives_at = None
         waiting = line.confirmed - line.shipped_quantity
         if waiting > 0 and line.ready_at is not None and line.ready_at + pace.ship_after <= at:
-            line.shipments.append(_shipment(order, line, waiting, at, pace))
+            line.shipments.append(make_shipment(order, line, waiting, at, pace))
             shipped_any = True
     events = [_event(order, EventKind.SHIPPED, at)] if shipped_any else []
     fully_shipped = all(line.shipped_quantity >= line.quantity for line in order.lines)
@@ -102,7 +102,9 @@ def _apply_step(order: Order, at: datetime, pace: Pace) -> list[OrderEvent]:
     return events
 
 
-def _shipment(order: Order, line: OrderLine, quantity: int, at: datetime, pace: Pace) -> Shipment:
+def make_shipment(
+    order: Order, line: OrderLine, quantity: int, at: datetime, pace: Pace
+) -> Shipment:
     batch = len(line.shipments) + 1
     seed = hashlib.sha1(f"{order.number}/{line.ingram_line_number}/{batch}".encode()).hexdigest()
     carrier_code, carrier_name = _CARRIERS[int(seed[:2], 16) % len(_CARRIERS)]

@@ -17,9 +17,10 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def unit_price(product: Product, region: Region) -> Decimal:
-    """Catalog prices are in USD; a region converts them at its fixed sandbox rate."""
-    return money(product.unit_price * region.fx_rate)
+def unit_price(product: Product, region: Region, quoted: Decimal | None = None) -> Decimal:
+    """Catalog (or quoted) prices are in USD; a region converts them at its sandbox rate."""
+    base = product.unit_price if quoted is None else quoted
+    return money(base * region.fx_rate)
 
 
 def freight(lines: Iterable[OrderLine]) -> Decimal:

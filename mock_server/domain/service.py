@@ -38,6 +38,8 @@ from mock_server.domain.numbers import (
 )
 from mock_server.domain.pricing import freight, unit_price
 from mock_server.domain.search import SearchCriteria, SearchPage, page_of
+from mock_server.domain.simulate import SimulatedStatus
+from mock_server.domain.simulate import simulate as simulate_status
 from mock_server.domain.status import HoldState
 from mock_server.store import OrderStore
 
@@ -91,8 +93,13 @@ class OrderService:
 
     # -- create -------------------------------------------------------------------------
 
-    def create(self, caller: Caller, command: CreateOrder) -> CreateResult:
-        """Place an order (v6 semantics). Raises ValidationFailed, NothingAccepted."""
+    def create(
+        self, caller: Caller, command: CreateOrder, *, confirmation_number: str = ""
+    ) -> CreateResult:
+        """Place an order. Raises ValidationFailed, NothingAccepted.
+
+        `confirmation_number` ties the order to the v7 submission it came from.
+        """
         now = self.clock.now()
         region = self.regions.for_country(caller.country_code)
         accepted, rejected = self._accept_lines(command.lines)
@@ -142,7 +149,7 @@ class OrderService:
             if order.hold is HoldState.OPEN:
                 open_order(order, now, self.pace)
             self.store.add(order)
-            self.events.publish(self._event(order, EventKind.CREATED, now))
+            self.events.publish(self._event(order, EventKind.CREATED, now, confirmation_number))
             if order.hold is HoldState.ON_HOLD:
                 self.events.publish(self._event(order, EventKind.ON_HOLD, now))
             self._settle(order, now)
@@ -203,7 +210,7 @@ class OrderService:
             vendor_part_number=product.vendor_part_number,
             vendor_name=product.vendor_name,
             description=product.description,
-            unit_price=unit_price(product, region),
+            unit_price=unit_price(product, region, request.unit_price),
             quantity=request.quantity,
             backordered=max(0, request.quantity - on_hand),
             warehouse_id=warehouse_id,
@@ -223,11 +230,24 @@ class OrderService:
 
     # -- read ---------------------------------------------------------------------------
 
-    def get(self, caller: Caller, order_number: str) -> Order:
-        """The caller's order, brought up to date with the clock. Raises OrderNotFound."""
+    def get(
+        self,
+        caller: Caller,
+        order_number: str,
+        *,
+        region_code: str | None = None,
+        simulate: SimulatedStatus | None = None,
+    ) -> Order:
+        """The caller's order, brought up to date with the clock. Raises OrderNotFound.
+
+        `simulate` returns a detached copy dressed in that status (sandbox only).
+        """
+        now = self.clock.now()
         with self.store.atomically():
-            order = self._owned(caller, order_number)
-            self._settle(order, self.clock.now())
+            order = self._owned(caller, order_number, region_code)
+            self._settle(order, now)
+            if simulate is not None:
+                return simulate_status(order, simulate, now, self.pace)
             return order
 
     def search(self, caller: Caller, criteria: SearchCriteria) -> SearchPage:
@@ -242,12 +262,18 @@ class OrderService:
     # -- modify, release, cancel --------------------------------------------------------
 
     def modify(
-        self, caller: Caller, order_number: str, change: ModifyOrder, *, release: bool = False
+        self,
+        caller: Caller,
+        order_number: str,
+        change: ModifyOrder,
+        *,
+        release: bool = False,
+        region_code: str | None = None,
     ) -> ModifyResult:
         """Change a held order, and/or release it. Raises OrderNotFound, ModificationRefused."""
         now = self.clock.now()
         with self.store.atomically():
-            order = self._owned(caller, order_number)
+            order = self._owned(caller, order_number, region_code)
             self._settle(order, now)
             if order.hold is not HoldState.ON_HOLD:
                 raise ModificationRefused()
@@ -265,11 +291,11 @@ class OrderService:
             self.store.schedule(order)
             return ModifyResult(order, rejected, "; ".join(descriptions), now)
 
-    def cancel(self, caller: Caller, order_number: str) -> Order:
+    def cancel(self, caller: Caller, order_number: str, *, region_code: str | None = None) -> Order:
         """Cancel a held order. Raises OrderNotFound, CancellationRefused."""
         now = self.clock.now()
         with self.store.atomically():
-            order = self._owned(caller, order_number)
+            order = self._owned(caller, order_number, region_code)
             self._settle(order, now)
             if order.hold is not HoldState.ON_HOLD:
                 raise CancellationRefused()
@@ -353,11 +379,19 @@ class OrderService:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _owned(self, caller: Caller, order_number: str) -> Order:
+    def _owned(self, caller: Caller, order_number: str, region_code: str | None = None) -> Order:
+        """The caller's order. A `regionCode` routes the call to that sandbox region's
+        system, which only holds orders placed in the region's country."""
+        region = self.regions.get(region_code) if region_code else None
         order = self.store.get(base_order_number(order_number))
         if order is None or order.customer_number != caller.customer_number:
             raise OrderNotFound()
+        if region is not None and region.country_code != self._region_country(order):
+            raise OrderNotFound()
         return order
+
+    def _region_country(self, order: Order) -> str:
+        return self.regions.get(order.region_code).country_code
 
     def _settle(self, order: Order, now: datetime) -> None:
         before = order.next_due
@@ -367,11 +401,14 @@ class OrderService:
             self.store.schedule(order)
 
     @staticmethod
-    def _event(order: Order, kind: EventKind, at: datetime) -> OrderEvent:
+    def _event(
+        order: Order, kind: EventKind, at: datetime, confirmation_number: str = ""
+    ) -> OrderEvent:
         return OrderEvent(
             kind=kind,
             at=at,
             customer_number=order.customer_number,
             order=order,
             customer_order_number=order.customer_order_number,
+            confirmation_number=confirmation_number,
         )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, request
 
 from mock_server.domain.errors import FieldProblem
 from mock_server.http.context import services
 from mock_server.http.errors import error_body, json_response
+from mock_server.webhooks import Registration
 
 admin = Blueprint("admin", __name__, url_prefix="/__admin")
 
@@ -85,3 +87,57 @@ def list_violations() -> Response:
 def clear_violations() -> Response:
     services().violations.clear()
     return Response(status=204)
+
+
+@admin.put("/webhooks")
+def register_webhook() -> Response:
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    url, secret = body.get("url"), body.get("secret", "")
+    customer = body.get("customerNumber")
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+        return _bad_request("url must be an http(s) URL", "url", url)
+    if not isinstance(secret, str):
+        return _bad_request("secret must be a string", "secret", secret)
+    if customer is not None and not isinstance(customer, str):
+        return _bad_request("customerNumber must be a string", "customerNumber", customer)
+    registration = services().webhooks.register(url, secret, customer)
+    return json_response(_registration_json(registration))
+
+
+@admin.get("/webhooks")
+def list_webhooks() -> Response:
+    registrations = services().webhooks.registrations()
+    return json_response({"registrations": [_registration_json(r) for r in registrations]})
+
+
+@admin.delete("/webhooks")
+def clear_webhooks() -> Response:
+    services().webhooks.clear_registrations()
+    return Response(status=204)
+
+
+@admin.get("/webhooks/deliveries")
+def list_deliveries() -> Response:
+    state = request.args.get("state")
+    deliveries = [
+        d.as_json() for d in services().webhooks.deliveries() if state is None or d.state == state
+    ]
+    return json_response({"deliveries": deliveries})
+
+
+@admin.post("/webhooks/deliveries/<delivery_id>/redeliver")
+def redeliver(delivery_id: str) -> Response:
+    delivery = services().webhooks.redeliver(delivery_id)
+    if delivery is None:
+        message = "No dead letter with that id"
+        return json_response(error_body("/errors/not-found", message), 404)
+    return json_response(delivery.as_json(), 202)
+
+
+def _registration_json(registration: Registration) -> dict[str, Any]:
+    return {
+        "url": registration.url,
+        "customerNumber": registration.customer_number,
+        "hasSecret": bool(registration.secret),
+    }

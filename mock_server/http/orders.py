@@ -8,9 +8,11 @@ from flask import Blueprint, Response, g, request
 
 from mock_server import views
 from mock_server.domain.commands import parse_create, parse_modify
+from mock_server.domain.errors import ValidationFailed
 from mock_server.domain.search import criteria_from_query
+from mock_server.domain.simulate import SimulatedStatus
 from mock_server.http.context import caller, check_request, json_body, services
-from mock_server.http.errors import json_response
+from mock_server.http.errors import json_response, v7_error_response
 
 orders = Blueprint("orders", __name__)
 
@@ -43,11 +45,29 @@ def create_order_v6() -> Response:
     return json_response(views.create_response(result, svc.clock.now(), svc.catalog), status)
 
 
+@orders.post("/resellers/v7/orders")
+def create_order_v7() -> Response:
+    try:
+        body = json_body()
+        check_request("createOrderV7", body=body)
+    except ValidationFailed as error:
+        return v7_error_response(error)
+    submission = services().intake.submit(caller(), parse_create(body))
+    quote = submission.command.quote_number
+    return json_response(views.v7_confirmation(quote, submission.confirmation_number))
+
+
 @orders.get("/resellers/v6.1/orders/<ordernumber>")
 def get_order_details(ordernumber: str) -> Response:
-    check_request("getOrderDetails", {"ordernumber": ordernumber})
+    checked = check_request("getOrderDetails", {"ordernumber": ordernumber})
     svc = services()
-    order = svc.orders.get(caller(), ordernumber)
+    simulated = checked.query.get("simulateStatus")
+    order = svc.orders.get(
+        caller(),
+        ordernumber,
+        region_code=checked.query.get("regionCode"),
+        simulate=SimulatedStatus(simulated) if simulated else None,
+    )
     return json_response(views.order_detail(order, svc.clock.now(), svc.catalog))
 
 
@@ -78,13 +98,19 @@ def modify_order(orderNumber: str) -> Response:
     svc = services()
     release = checked.query.get("actionCode") == "release"
     change = parse_modify(body if isinstance(body, dict) else {})
-    result = svc.orders.modify(caller(), orderNumber, change, release=release)
+    result = svc.orders.modify(
+        caller(),
+        orderNumber,
+        change,
+        release=release,
+        region_code=checked.query.get("regionCode"),
+    )
     status = 207 if result.rejected else 200
     return json_response(views.modify_response(result, svc.clock.now()), status)
 
 
 @orders.delete("/resellers/v6/orders/<OrderNumber>")
 def cancel_order(OrderNumber: str) -> Response:
-    check_request("cancelOrder", {"OrderNumber": OrderNumber})
-    services().orders.cancel(caller(), OrderNumber)
+    checked = check_request("cancelOrder", {"OrderNumber": OrderNumber})
+    services().orders.cancel(caller(), OrderNumber, region_code=checked.query.get("regionCode"))
     return Response(status=200)

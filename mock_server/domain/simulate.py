@@ -1,0 +1,58 @@
+"""Sandbox `simulateStatus`: an order as it would look in another status, never stored.
+
+The copy is complete and consistent (shipments with carriers, tracking and serials for
+shipped; half quantities for partially shipped; invoices for invoiced) so a client can
+rehearse reading every status without waiting for the clock.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from mock_server.domain.lifecycle import Pace, make_shipment
+from mock_server.domain.models import Order
+from mock_server.domain.status import HoldState
+
+
+class SimulatedStatus(StrEnum):
+    SHIPPED = "IM::SHIPPED"
+    PARTIALLY_SHIPPED = "IM::PARTIALLY_SHIPPED"
+    HOLD = "IM::HOLD"
+    INVOICED = "IM::INVOICED"
+
+
+def simulate(order: Order, status: SimulatedStatus, now: datetime, pace: Pace) -> Order:
+    """A detached copy of `order` dressed in `status`; the stored order is untouched."""
+    twin = copy.deepcopy(order)
+    twin.closed_at = None
+    if status is SimulatedStatus.HOLD:
+        twin.hold = HoldState.ON_HOLD
+        twin.released_at = None
+        for line in twin.lines:
+            line.shipments.clear()
+        return twin
+    twin.hold = HoldState.OPEN
+    twin.released_at = twin.released_at or twin.created_at
+    # Shipped yesterday: in transit now. Invoiced: shipped long enough ago to be delivered.
+    invoiced = status is SimulatedStatus.INVOICED
+    shipped_at = now - (pace.deliver_after + timedelta(hours=1) if invoiced else timedelta(hours=1))
+    for line in twin.lines:
+        line.shipments.clear()
+        line.backordered = 0
+        line.stock_arrives_at = None
+        if status is SimulatedStatus.PARTIALLY_SHIPPED:
+            quantity = line.quantity // 2 or (1 if line is twin.lines[0] else 0)
+            line.backordered = line.quantity - quantity
+            if line.backordered:
+                line.stock_arrives_at = now + pace.restock_after
+        else:
+            quantity = line.quantity
+        if quantity:
+            shipment = make_shipment(twin, line, quantity, shipped_at, pace)
+            if not invoiced:
+                shipment.invoice_number = ""
+            line.shipments.append(shipment)
+    twin.delivery_announced = invoiced
+    return twin

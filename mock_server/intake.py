@@ -1,0 +1,126 @@
+"""Asynchronous order intake for v7: confirm now, create (or reject) off the request thread.
+
+The HTTP handler only checks the request against the contract and calls `submit`, which
+queues the submission and returns its confirmation number. A worker thread (or `drain`,
+in tests) turns each submission into an order through the same `OrderService.create`
+as v6, or into an `im::async_order_create_failed` event saying why not.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass, replace
+
+from mock_server.clock import Clock
+from mock_server.domain.commands import Caller, CreateOrder
+from mock_server.domain.errors import DomainError, FieldProblem, NothingAccepted, ValidationFailed
+from mock_server.domain.events import EventKind, EventSink, OrderEvent
+from mock_server.domain.numbers import OrderNumberSequence
+from mock_server.domain.quotes import QuoteBook
+from mock_server.domain.service import OrderService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    confirmation_number: str
+    caller: Caller
+    command: CreateOrder
+
+
+class OrderIntake:
+    def __init__(
+        self,
+        orders: OrderService,
+        quotes: QuoteBook,
+        events: EventSink,
+        clock: Clock,
+        numbers: OrderNumberSequence,
+        *,
+        background: bool = True,
+    ) -> None:
+        self._orders = orders
+        self._quotes = quotes
+        self._events = events
+        self._clock = clock
+        self._numbers = numbers
+        self._queue: queue.Queue[Submission] = queue.Queue()
+        self._background = background
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, caller: Caller, command: CreateOrder) -> Submission:
+        stamp = self._clock.now().strftime("%y%m%d%H%M%S")
+        submission = Submission(
+            self._numbers.next_confirmation_number(caller.country_code or "US", stamp),
+            caller,
+            command,
+        )
+        self._queue.put(submission)
+        if self._background:
+            self._ensure_thread()
+        return submission
+
+    def drain(self) -> int:
+        """Process every queued submission in the calling thread; returns how many."""
+        processed = 0
+        while True:
+            try:
+                submission = self._queue.get_nowait()
+            except queue.Empty:
+                return processed
+            self._process(submission)
+            processed += 1
+
+    def discard(self) -> int:
+        """Drop every queued submission (reset); returns how many."""
+        dropped = 0
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                return dropped
+            dropped += 1
+
+    def _ensure_thread(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="ingram-mock-v7-intake", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self._process(self._queue.get())
+
+    def _process(self, submission: Submission) -> None:
+        command = submission.command
+        try:
+            if command.quote_number:
+                quote = self._quotes.orderable(
+                    command.quote_number, submission.caller, self._clock.now()
+                )
+                command = replace(command, lines=quote.line_requests())
+            self._orders.create(
+                submission.caller, command, confirmation_number=submission.confirmation_number
+            )
+        except DomainError as error:
+            problems: tuple[FieldProblem, ...] = ()
+            if isinstance(error, ValidationFailed | NothingAccepted):
+                problems = tuple(error.problems)
+            self._events.publish(
+                OrderEvent(
+                    kind=EventKind.ASYNC_CREATE_FAILED,
+                    at=self._clock.now(),
+                    customer_number=submission.caller.customer_number,
+                    customer_order_number=command.customer_order_number,
+                    confirmation_number=submission.confirmation_number,
+                    problems=problems or (FieldProblem("order", error.message),),
+                )
+            )
+        except Exception:  # keep the intake alive; the log says what broke
+            log.exception("v7 submission %s failed", submission.confirmation_number)
