@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request
 
 from mock_server.domain.errors import FieldProblem
 from mock_server.http.context import services
-from mock_server.http.errors import error_body, json_response
+from mock_server.http.errors import empty_response, error_body, json_response
 from mock_server.webhooks import Registration
 
 admin = Blueprint("admin", __name__, url_prefix="/__admin")
@@ -74,7 +74,7 @@ def list_requests() -> Response:
 @admin.delete("/requests")
 def clear_requests() -> Response:
     services().journal.clear()
-    return Response(status=204)
+    return empty_response(204)
 
 
 @admin.get("/violations")
@@ -86,7 +86,7 @@ def list_violations() -> Response:
 @admin.delete("/violations")
 def clear_violations() -> Response:
     services().violations.clear()
-    return Response(status=204)
+    return empty_response(204)
 
 
 @admin.put("/webhooks")
@@ -114,7 +114,7 @@ def list_webhooks() -> Response:
 @admin.delete("/webhooks")
 def clear_webhooks() -> Response:
     services().webhooks.clear_registrations()
-    return Response(status=204)
+    return empty_response(204)
 
 
 @admin.get("/webhooks/deliveries")

@@ -39,6 +39,13 @@ def json_response(body: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status=status, mimetype="application/json")
 
 
+def empty_response(status: int) -> Response:
+    """A bodiless answer (204, cancel's 200) without Flask's default text/html type."""
+    response = Response(status=status)
+    del response.headers["Content-Type"]
+    return response
+
+
 def error_id() -> str:
     stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
     return f"{uuid.uuid4().hex[:12]}-{stamp}"

@@ -12,7 +12,7 @@ from mock_server.domain.errors import ValidationFailed
 from mock_server.domain.search import criteria_from_query
 from mock_server.domain.simulate import SimulatedStatus
 from mock_server.http.context import caller, check_request, json_body, services
-from mock_server.http.errors import json_response, v7_error_response
+from mock_server.http.errors import empty_response, json_response, v7_error_response
 
 orders = Blueprint("orders", __name__)
 
@@ -78,7 +78,7 @@ def search_orders() -> Response:
     criteria = criteria_from_query(checked.query)
     page = svc.orders.search(caller(), criteria)
     if page.records_found == 0:
-        return Response(status=204)
+        return empty_response(204)
     next_page = _page_link(page.page_number + 1) if page.has_next else None
     previous_page = _page_link(page.page_number - 1) if page.has_previous else None
     body = views.search_response(page, svc.clock.now(), next_page, previous_page)
@@ -113,4 +113,4 @@ def modify_order(orderNumber: str) -> Response:
 def cancel_order(OrderNumber: str) -> Response:
     checked = check_request("cancelOrder", {"OrderNumber": OrderNumber})
     services().orders.cancel(caller(), OrderNumber, region_code=checked.query.get("regionCode"))
-    return Response(status=200)
+    return empty_response(200)

@@ -349,6 +349,8 @@ def _compare_with_sdk(
         problems.append(f"{where}: response object must set additionalProperties: false")
     for name, prop in ours.items():
         here = f"{where}.{name}"
+        if prop.get("x-mock-extension") is True:
+            continue  # our documented addition (see DEVIATIONS.md); the SDK cannot know it
         if name not in theirs:
             problems.append(f"{here}: no field {name!r} in SDK model {model.__name__}")
             continue
