@@ -43,6 +43,8 @@ from mock_server.domain.simulate import simulate as simulate_status
 from mock_server.domain.status import HoldState
 from mock_server.store import OrderStore
 
+MAX_LINE_QUANTITY = 99_999  # a line beyond this is refused like a zero quantity (EQ)
+
 
 @dataclass(frozen=True, slots=True)
 class RejectedLine:
@@ -172,7 +174,7 @@ class OrderService:
                         customer_line_number=line.customer_line_number,
                     )
                 )
-            elif line.quantity <= 0:
+            elif not 0 < line.quantity <= MAX_LINE_QUANTITY:
                 rejected.append(
                     RejectedLine(
                         "EQ",
@@ -334,7 +336,7 @@ class OrderService:
         if change.action is LineAction.ADD:
             if self.catalog.find(change.part_number) is None:
                 return reject("EN", f"ERROR-PART-NOT-FOUND {change.part_number}")
-            if change.quantity is None or change.quantity <= 0:
+            if change.quantity is None or not 0 < change.quantity <= MAX_LINE_QUANTITY:
                 return reject("EQ", "ERROR-INVALID-QTY")
             request = LineRequest(
                 customer_line_number=change.customer_line_number or f"{order.next_line_number:03d}",
@@ -353,7 +355,7 @@ class OrderService:
             order.lines.remove(line)
             return None
         if change.quantity is not None:
-            if change.quantity <= 0:
+            if not 0 < change.quantity <= MAX_LINE_QUANTITY:
                 return reject("EQ", "ERROR-INVALID-QTY")
             product = self.catalog.find(line.part_number)
             on_hand = product.stock.get(line.warehouse_id, 0) if product else 0
