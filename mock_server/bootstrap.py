@@ -71,7 +71,7 @@ class MockServices:
         self.orders.reset()
         self.webhooks.reset()
         self.journal.clear()
-        self.violations.clear()
+        self.violations.clear(keep_report=True)
         self.clock.reset()
 
 

@@ -80,6 +80,14 @@ class ViolationLog(Bounded[ViolationRecord]):
         super().__init__(size)
         self._report = report
 
+    def clear(self, *, keep_report: bool = False) -> None:
+        """Forget recorded violations; `keep_report` leaves the shutdown report alone
+        (a routine /__admin/reset between tests must not hide an earlier breach)."""
+        super().clear()
+        if self._report is not None and not keep_report:
+            with self._lock:
+                self._report.write_text("", encoding="utf-8")
+
     def extend(self, items: list[ViolationRecord]) -> None:
         super().extend(items)
         if self._report is not None and items:
