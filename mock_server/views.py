@@ -382,7 +382,8 @@ def order_event(event: OrderEvent, event_id: str) -> Json:
         "event": "im::created" if created else "im::updated",
         "eventTimeStamp": event.at.isoformat(timespec="milliseconds"),
         "eventId": event_id,
-        "resource": [_compact(resource)],
+        # customerOrderNumber stays even when empty: receivers key on it (v7 may omit a PO).
+        "resource": [{**_compact(resource), "customerOrderNumber": event.customer_order_number}],
     }
 
 

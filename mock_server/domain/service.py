@@ -110,7 +110,8 @@ class OrderService:
                 [FieldProblem("lines", f"{r.code}: {r.reason}", r.part_number) for r in rejected]
             )
         with self.store.atomically():
-            if not command.allow_duplicate_po and self.store.has_customer_po(
+            duplicate_check = command.customer_order_number and not command.allow_duplicate_po
+            if duplicate_check and self.store.has_customer_po(
                 caller.customer_number, command.customer_order_number
             ):
                 raise ValidationFailed(
