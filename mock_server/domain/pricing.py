@@ -23,9 +23,10 @@ def unit_price(product: Product, region: Region, quoted: Decimal | None = None) 
     return money(base * region.fx_rate)
 
 
-def freight(lines: Iterable[OrderLine]) -> Decimal:
-    """A base charge plus a charge by weight; licences and other digital goods ship free."""
+def freight(lines: Iterable[OrderLine], fx_rate: Decimal = Decimal(1)) -> Decimal:
+    """A base charge plus a charge by weight, in the region's currency; licences and other
+    digital goods ship free."""
     weight = sum((line.unit_weight * line.quantity for line in lines), Decimal(0))
     if weight <= 0:
         return Decimal("0.00")
-    return money(FREIGHT_BASE + FREIGHT_PER_WEIGHT_UNIT * weight)
+    return money((FREIGHT_BASE + FREIGHT_PER_WEIGHT_UNIT * weight) * fx_rate)

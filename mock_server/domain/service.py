@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from mock_server.clock import Clock
 from mock_server.domain.catalog import Catalog, Region, RegionTable
@@ -135,7 +136,7 @@ class OrderService:
                 customer_order_number=command.customer_order_number,
                 hold=HoldState.ON_HOLD if command.on_customer_hold else HoldState.OPEN,
                 lines=[],
-                freight=freight([]),
+                freight=Decimal("0.00"),
                 tax_rate=region.tax_rate,
                 end_customer_order_number=command.end_customer_order_number,
                 bill_to_address_id=command.bill_to_address_id or "000",
@@ -148,7 +149,7 @@ class OrderService:
             warehouse_order: list[str] = []
             for request in accepted:
                 order.lines.append(self._new_line(order, region, request, warehouse_order))
-            order.freight = freight(order.lines)
+            order.freight = freight(order.lines, region.fx_rate)
             if order.hold is HoldState.OPEN:
                 open_order(order, now, self.pace)
             self.store.add(order)
@@ -318,7 +319,7 @@ class OrderService:
             order.ship_to = {**(order.ship_to or {}), **change.ship_to}
         if change.notes is not None:
             order.notes = change.notes
-        order.freight = freight(order.lines)
+        order.freight = freight(order.lines, region.fx_rate)
         return rejected
 
     def _apply_line_change(

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from mock_server.domain.lifecycle import Pace, make_shipment
-from mock_server.domain.models import Order
+from mock_server.domain.models import Order, OrderLine
 from mock_server.domain.status import HoldState
 
 
@@ -43,7 +43,7 @@ def simulate(order: Order, status: SimulatedStatus, now: datetime, pace: Pace) -
         line.backordered = 0
         line.stock_arrives_at = None
         if status is SimulatedStatus.PARTIALLY_SHIPPED:
-            quantity = line.quantity // 2 or (1 if line is twin.lines[0] else 0)
+            quantity = _partial_quantity(twin, line)
             line.backordered = line.quantity - quantity
             if line.backordered:
                 line.stock_arrives_at = now + pace.restock_after
@@ -56,3 +56,11 @@ def simulate(order: Order, status: SimulatedStatus, now: datetime, pace: Pace) -
             line.shipments.append(shipment)
     twin.delivery_announced = invoiced
     return twin
+
+
+def _partial_quantity(order: Order, line: OrderLine) -> int:
+    """Half of each line ships (rounded down). If that ships nothing, the first line ships
+    in full when other lines remain; a single-unit order cannot be split and ships nothing."""
+    if any(ln.quantity >= 2 for ln in order.lines):
+        return line.quantity // 2
+    return line.quantity if len(order.lines) > 1 and line is order.lines[0] else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,31 @@ def test_concurrent_creates_lose_nothing(service: OrderService) -> None:
     page = service.search(ME, SearchCriteria(page_size=100))
     assert page.records_found == 400
     assert len(service.store) == 400
+
+
+def test_freight_is_in_the_regions_currency(service: OrderService) -> None:
+    lines = (LineRequest("1", "2GZ200", 2),)
+    us = service.create(ME, command("US-1", lines=lines)).order
+    spain = service.create(Caller("20-222222", "ES"), command("ES-1", lines=lines)).order
+    rate = service.regions.get("EU").fx_rate
+    assert spain.currency_code == "EUR" and spain.number.startswith("29-")
+    assert abs(spain.freight - us.freight * rate) <= Decimal("0.01")
+    assert spain.lines[0].unit_price == (us.lines[0].unit_price * rate).quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize(
+    ("quantities", "shipped"),
+    [((4, 3), [2, 1]), ((1, 1), [1, 0]), ((1,), [0]), ((5,), [2])],
+)
+def test_partially_shipped_simulation_always_leaves_a_remainder(
+    service: OrderService, clock: FrozenClock, quantities: tuple[int, ...], shipped: list[int]
+) -> None:
+    from mock_server.domain.simulate import SimulatedStatus, simulate
+
+    parts = ("2GZ200", "1C6094")
+    lines = tuple(LineRequest(str(i), parts[i], q) for i, q in enumerate(quantities))
+    order = service.create(ME, command(lines=lines)).order
+    twin = simulate(order, SimulatedStatus.PARTIALLY_SHIPPED, clock.now(), service.pace)
+    assert [line.shipped_quantity for line in twin.lines] == shipped
+    assert sum(line.backordered for line in twin.lines) > 0
+    assert all(line.shipments == [] for line in order.lines)  # the stored order is untouched
