@@ -34,6 +34,20 @@ class OrderEvent:
     problems: tuple[FieldProblem, ...] = ()  # why an asynchronous create failed
 
 
+def order_event(
+    order: Order, kind: EventKind, at: datetime, confirmation_number: str = ""
+) -> OrderEvent:
+    """An event about an existing order."""
+    return OrderEvent(
+        kind=kind,
+        at=at,
+        customer_number=order.customer_number,
+        order=order,
+        customer_order_number=order.customer_order_number,
+        confirmation_number=confirmation_number,
+    )
+
+
 class EventSink(Protocol):
     def publish(self, event: OrderEvent) -> None:
         """Take an event; must not block on I/O (delivery happens elsewhere)."""

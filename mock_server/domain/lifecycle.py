@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mock_server.domain.events import EventKind, OrderEvent
+from mock_server.domain.events import EventKind, OrderEvent, order_event
 from mock_server.domain.models import Order, OrderLine, Shipment
 from mock_server.domain.status import HoldState, check_transition
 
@@ -83,7 +83,7 @@ def settle(order: Order, now: datetime, pace: Pace) -> list[OrderEvent]:
 def _apply_step(order: Order, at: datetime, pace: Pace) -> list[OrderEvent]:
     if order.hold is HoldState.ON_HOLD:
         close_order(order, HoldState.VOIDED, at)
-        return [_event(order, EventKind.VOIDED, at)]
+        return [order_event(order, EventKind.VOIDED, at)]
     shipped_any = False
     for line in order.lines:
         if line.backordered and line.stock_arrives_at is not None and line.stock_arrives_at <= at:
@@ -94,11 +94,11 @@ def _apply_step(order: Order, at: datetime, pace: Pace) -> list[OrderEvent]:
         if waiting > 0 and line.ready_at is not None and line.ready_at + pace.ship_after <= at:
             line.shipments.append(make_shipment(order, line, waiting, at, pace))
             shipped_any = True
-    events = [_event(order, EventKind.SHIPPED, at)] if shipped_any else []
+    events = [order_event(order, EventKind.SHIPPED, at)] if shipped_any else []
     fully_shipped = all(line.shipped_quantity >= line.quantity for line in order.lines)
     if not shipped_any and fully_shipped and not order.delivery_announced:
         order.delivery_announced = True
-        events.append(_event(order, EventKind.DELIVERED, at))
+        events.append(order_event(order, EventKind.DELIVERED, at))
     return events
 
 
@@ -121,14 +121,4 @@ def make_shipment(
         serial_numbers=serials,
         delivery_number=f"8{int(seed[24:32], 16) % 10**9:09d}",
         invoice_number=f"{order.number[:2]}{int(seed[32:40], 16) % 10**7:07d}",
-    )
-
-
-def _event(order: Order, kind: EventKind, at: datetime) -> OrderEvent:
-    return OrderEvent(
-        kind=kind,
-        at=at,
-        customer_number=order.customer_number,
-        order=order,
-        customer_order_number=order.customer_order_number,
     )

@@ -29,7 +29,7 @@ from mock_server.domain.errors import (
     OrderNotFound,
     ValidationFailed,
 )
-from mock_server.domain.events import EventKind, EventSink, NullSink, OrderEvent
+from mock_server.domain.events import EventKind, EventSink, NullSink, order_event
 from mock_server.domain.lifecycle import Pace, close_order, open_order, settle
 from mock_server.domain.models import Order, OrderLine
 from mock_server.domain.numbers import (
@@ -153,9 +153,9 @@ class OrderService:
             if order.hold is HoldState.OPEN:
                 open_order(order, now, self.pace)
             self.store.add(order)
-            self.events.publish(self._event(order, EventKind.CREATED, now, confirmation_number))
+            self.events.publish(order_event(order, EventKind.CREATED, now, confirmation_number))
             if order.hold is HoldState.ON_HOLD:
-                self.events.publish(self._event(order, EventKind.ON_HOLD, now))
+                self.events.publish(order_event(order, EventKind.ON_HOLD, now))
             self._settle(order, now)
         return CreateResult(order, rejected)
 
@@ -286,11 +286,11 @@ class OrderService:
             if not change.is_empty:
                 order.modified_at = now
                 descriptions.append("Order modified")
-                self.events.publish(self._event(order, EventKind.MODIFIED, now))
+                self.events.publish(order_event(order, EventKind.MODIFIED, now))
             if release:
                 open_order(order, now, self.pace)
                 descriptions.append("Order released")
-                self.events.publish(self._event(order, EventKind.RELEASED, now))
+                self.events.publish(order_event(order, EventKind.RELEASED, now))
                 self._settle(order, now)
             self.store.schedule(order)
             return ModifyResult(order, rejected, "; ".join(descriptions), now)
@@ -305,7 +305,7 @@ class OrderService:
                 raise CancellationRefused()
             close_order(order, HoldState.CANCELED, now)
             order.next_due = None
-            self.events.publish(self._event(order, EventKind.CANCELED, now))
+            self.events.publish(order_event(order, EventKind.CANCELED, now))
             return order
 
     def _apply_changes(self, order: Order, change: ModifyOrder) -> list[RejectedLine]:
@@ -403,16 +403,3 @@ class OrderService:
             self.events.publish(event)
         if order.next_due is not None and order.next_due != before:
             self.store.schedule(order)
-
-    @staticmethod
-    def _event(
-        order: Order, kind: EventKind, at: datetime, confirmation_number: str = ""
-    ) -> OrderEvent:
-        return OrderEvent(
-            kind=kind,
-            at=at,
-            customer_number=order.customer_number,
-            order=order,
-            customer_order_number=order.customer_order_number,
-            confirmation_number=confirmation_number,
-        )
