@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, Response, g, request
+from werkzeug.routing import BaseConverter
 
 from mock_server.bootstrap import MockServices, build_services
 from mock_server.clock import Clock
@@ -23,6 +24,13 @@ from mock_server.store import OrderStore
 MAX_BODY_BYTES = 1024 * 1024
 
 
+class OrderNumberConverter(BaseConverter):
+    """An order-number path segment. `search` is not one: PUT or DELETE on
+    /resellers/v6/orders/search is a 405 on the search resource, not an order called "search"."""
+
+    regex = r"(?!search$)[^/]+"
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -35,6 +43,7 @@ def create_app(
     settings = settings or Settings()
     services = services or build_services(settings, clock=clock, events=events, store=store)
     app = Flask(__name__)
+    app.url_map.converters["order"] = OrderNumberConverter
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions[EXTENSION_KEY] = services
     if settings.background_workers:

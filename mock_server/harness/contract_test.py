@@ -1,15 +1,275 @@
-"""`ingram-mock contract-test`: placeholder until the harness lands."""
+"""`ingram-mock contract-test`: fuzz a live server against our contract with schemathesis.
+
+Runs every operation of `contracts/orders-api.json` with positive and negative data and all
+built-in checks, then the stateful phase that follows the contract's OpenAPI links (create
+an order, read it back, modify, release, cancel, search), plus our own checks from
+`mock_server.harness.checks`. Works against the mock (`ingram-mock serve`, best with
+`--strict`, which refuses the unknown request fields the contract forbids) or the real
+sandbox. It drives schemathesis's own `st run` command, so progress, the failure report
+with a curl line per failure and the JUnit XML file are schemathesis's.
+
+`suite_config` is the one definition of the suite; the in-process pytest suite
+(`tests/contract/test_schemathesis_mock.py`) builds its configuration from it too.
+Schemathesis is imported only when the suite runs, so `ingram-mock serve` does not load it.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from mock_server.contract import CONTRACT_FILE, contracts_dir
+
+DEFAULT_CUSTOMER = "20-222222"
+DEFAULT_COUNTRY = "US"
+DEFAULT_MAX_EXAMPLES = 25
+DEFAULT_STATEFUL_STEPS = 6
+# Any non-empty pair gets a token from the mock unless it was started with --client-id.
+DEFAULT_CLIENT = "ingram-mock-contract-test"
+# schemathesis's default for positive_data_acceptance; documented refusals are added to it.
+_ACCEPTED_STATUSES = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
+_TOKEN_PATH = "/oauth/oauth20/token"
+
+
+@dataclass(frozen=True, slots=True)
+class SuiteOptions:
+    """What varies between runs of the suite."""
+
+    token: str
+    base_url: str | None = None  # None: the app is attached in-process
+    customer_number: str | None = DEFAULT_CUSTOMER  # None: generated, carried by links
+    country_code: str | None = DEFAULT_COUNTRY
+    max_examples: int = DEFAULT_MAX_EXAMPLES
+    stateful_steps: int = DEFAULT_STATEFUL_STEPS
+    seed: int | None = None  # None: deterministic (derandomized) generation
+    # The coverage phase sends ~2,600 boundary and unexpected-method cases whatever
+    # max_examples says (about 30 s against a live mock).
+    coverage: bool = True
+    request_timeout: float = 30.0
+
+
+def default_contract() -> Path:
+    return contracts_dir() / CONTRACT_FILE
+
+
+def suite_config(options: SuiteOptions) -> dict[str, Any]:
+    """The suite as a schemathesis configuration (the `schemathesis.toml` shape)."""
+    from mock_server.harness.checks import (
+        CATALOG_PARTS,
+        DOCUMENTED_REFUSALS,
+        LINE_QUANTITIES,
+        NOT_APPLICABLE,
+    )
+
+    per_operation: dict[str, dict[str, Any]] = {}
+    for operation_id, status in DOCUMENTED_REFUSALS.items():
+        per_operation.setdefault(operation_id, {})["positive_data_acceptance"] = {
+            "expected-statuses": [*_ACCEPTED_STATUSES, str(status)]
+        }
+    for operation_id, checks in NOT_APPLICABLE.items():
+        for check in checks:
+            per_operation.setdefault(operation_id, {})[check] = {"enabled": False}
+
+    # Positive order lines draw real parts and quantities (see mock_server.harness.checks).
+    parameters: dict[str, Any] = {
+        "body.lines[*].ingramPartNumber": {"dictionary": "catalog-parts"},
+        "body.lines[*].quantity": {"dictionary": "line-quantities"},
+    }
+    if options.customer_number:
+        parameters["header.IM-CustomerNumber"] = options.customer_number
+    if options.country_code:
+        parameters["header.IM-CountryCode"] = options.country_code
+    config: dict[str, Any] = {
+        # No crash files under ./.schemathesis: each failure's curl line is in the report.
+        "cache": {"enabled": False},
+        "request-timeout": options.request_timeout,
+        "generation": {
+            "mode": "all",
+            "max-examples": options.max_examples,
+            "deterministic": options.seed is None,
+            "database": "none",
+        },
+        "phases": {
+            "coverage": {"enabled": options.coverage},
+            "stateful": {"max-steps": options.stateful_steps},
+        },
+        "auth": {"openapi": {"bearerAuth": {"bearer": options.token}}},
+        "dictionaries": {
+            "catalog-parts": {"values": list(CATALOG_PARTS)},
+            "line-quantities": {"values": list(LINE_QUANTITIES)},
+        },
+        "parameters": parameters,
+        "operations": [
+            {"include-operation-id": operation_id, "checks": checks}
+            for operation_id, checks in per_operation.items()
+        ],
+    }
+    if options.base_url is not None:
+        config["base-url"] = options.base_url
+    if options.seed is not None:
+        config["seed"] = options.seed
+    return config
 
 
 def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("contract-test", help="run the contract suite against a server")
+    parser = sub.add_parser(
+        "contract-test",
+        help="run the contract suite (schemathesis) against a server",
+        description=(
+            "Fuzz every operation of the contract (positive and negative data, all "
+            "schemathesis checks plus ours), then follow its links statefully. Exits 1 on "
+            "any failure."
+        ),
+    )
+    parser.add_argument("--base-url", required=True, help="server root, e.g. http://127.0.0.1:8080")
+    auth = parser.add_mutually_exclusive_group()
+    auth.add_argument("--token", default=None, help="bearer token to send as is")
+    auth.add_argument(
+        "--client-id", default=None, help=f"client id for the token call (default {DEFAULT_CLIENT})"
+    )
+    parser.add_argument("--client-secret", default=None, help="client secret for the token call")
+    parser.add_argument(
+        "--token-url",
+        default=None,
+        help=f"token endpoint (default BASE_URL{_TOKEN_PATH}; the sandbox's is not under BASE_URL)",
+    )
+    parser.add_argument(
+        "--customer-number",
+        default=DEFAULT_CUSTOMER,
+        help=f"IM-CustomerNumber on every call (default {DEFAULT_CUSTOMER}; '' lets it vary)",
+    )
+    parser.add_argument(
+        "--country-code",
+        default=DEFAULT_COUNTRY,
+        help=f"IM-CountryCode on every call (default {DEFAULT_COUNTRY}; '' lets it vary)",
+    )
+    parser.add_argument("--junit-xml", type=Path, default=None, help="write a JUnit XML report")
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=DEFAULT_MAX_EXAMPLES,
+        help=f"cases per operation, and stateful scenarios (default {DEFAULT_MAX_EXAMPLES})",
+    )
+    parser.add_argument(
+        "--stateful-steps",
+        type=int,
+        default=DEFAULT_STATEFUL_STEPS,
+        help=f"most calls in one stateful scenario (default {DEFAULT_STATEFUL_STEPS})",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: deterministic generation)"
+    )
+    parser.add_argument(
+        "--contract", type=Path, default=None, help="OpenAPI document (default: ours)"
+    )
+    parser.add_argument(
+        "schemathesis_args",
+        nargs=argparse.REMAINDER,
+        metavar="-- ST_RUN_OPTIONS",
+        help="after --, more `st run` options, e.g. -- --phases fuzzing,stateful --workers 2",
+    )
     parser.set_defaults(run=run)
 
 
+def fetch_token(token_url: str, client_id: str, client_secret: str, timeout: float = 30.0) -> str:
+    """A bearer token from an OAuth2 client-credentials endpoint. Raises RuntimeError."""
+    import requests
+
+    try:
+        answer = requests.get(
+            token_url,
+            params={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": client_secret,
+            },
+            timeout=timeout,
+        )
+    except requests.RequestException as error:
+        raise RuntimeError(f"token request to {token_url} failed: {error}") from None
+    if answer.status_code != 200:
+        raise RuntimeError(
+            f"token request to {token_url} answered {answer.status_code}: {answer.text[:300]}"
+        )
+    try:
+        return str(answer.json()["access_token"])
+    except (ValueError, KeyError, TypeError):
+        raise RuntimeError(f"no access_token in the answer from {token_url}") from None
+
+
+def _token(args: argparse.Namespace) -> str:
+    """--token as given, else one fetched with the client credentials. Raises RuntimeError."""
+    if args.token:
+        return str(args.token)
+    if bool(args.client_id) != bool(args.client_secret):
+        raise RuntimeError("give both --client-id and --client-secret, or neither")
+    token_url = args.token_url or args.base_url.rstrip("/") + _TOKEN_PATH
+    client_id = args.client_id or DEFAULT_CLIENT
+    client_secret = args.client_secret or DEFAULT_CLIENT
+    return fetch_token(token_url, client_id, client_secret)
+
+
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("contract-test is not available yet")
+    """Run the suite against `args.base_url`.
+
+    Returns schemathesis's exit code: 0 when every check passed, 1 on failures, 2 when the
+    run could not be made (bad options, no token, unreadable contract), 130 on Ctrl-C.
+    """
+    if args.max_examples < 1 or args.stateful_steps < 2:
+        print("contract-test: --max-examples must be >= 1, --stateful-steps >= 2", file=sys.stderr)
+        return 2
+    contract = args.contract or default_contract()
+    if not contract.is_file():
+        print(f"contract-test: no contract at {contract}", file=sys.stderr)
+        return 2
+    try:
+        token = _token(args)
+    except RuntimeError as error:
+        print(f"contract-test: {error}", file=sys.stderr)
+        return 2
+
+    import click
+    from schemathesis import Config
+    from schemathesis.cli import run as st_run
+
+    from mock_server.harness.checks import CUSTOM_CHECKS  # importing registers them
+
+    base_url = args.base_url.rstrip("/")
+    options = SuiteOptions(
+        token=token,
+        base_url=base_url,
+        customer_number=args.customer_number or None,
+        country_code=args.country_code or None,
+        max_examples=args.max_examples,
+        stateful_steps=args.stateful_steps,
+        seed=args.seed,
+    )
+    argv = [str(contract), "--url", base_url, "--continue-on-failure"]
+    if args.junit_xml is not None:
+        args.junit_xml.parent.mkdir(parents=True, exist_ok=True)
+        argv += ["--report", "junit", "--report-junit-path", str(args.junit_xml)]
+    extra = list(args.schemathesis_args or [])
+    argv += extra[1:] if extra[:1] == ["--"] else extra
+    print(
+        f"ingram-mock contract-test: {contract.name} against {base_url} "
+        f"(IM-CustomerNumber {options.customer_number or 'generated'}, "
+        f"{options.max_examples} examples per operation; checks: every built-in one and "
+        f"{', '.join(CUSTOM_CHECKS)})",
+        flush=True,
+    )
+    try:
+        cast(click.Command, st_run).main(
+            args=argv,
+            prog_name="ingram-mock contract-test",
+            obj=Config.from_dict(suite_config(options)),
+            standalone_mode=False,
+        )
+    except SystemExit as done:  # schemathesis ends the run with sys.exit(code)
+        return done.code if isinstance(done.code, int) else 2
+    except click.ClickException as error:  # a bad `st run` option after --
+        error.show()
+        return 2
+    return 0

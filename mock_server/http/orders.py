@@ -20,7 +20,8 @@ orders = Blueprint("orders", __name__)
 @orders.before_request
 def require_token() -> None:
     svc = services()
-    if svc.settings.require_auth:
+    # OPTIONS only describes the resource (Allow); it reads and changes nothing.
+    if svc.settings.require_auth and request.method != "OPTIONS":
         svc.tokens.verify(request.headers.get("Authorization"))
 
 
@@ -91,7 +92,7 @@ def _page_link(page_number: int) -> str:
     return f"{request.path}?{urlencode(query)}"
 
 
-@orders.put("/resellers/v6/orders/<orderNumber>")
+@orders.put("/resellers/v6/orders/<order:orderNumber>")
 def modify_order(orderNumber: str) -> Response:
     body = json_body()
     checked = check_request("modifyOrder", {"orderNumber": orderNumber}, body=body)
@@ -109,7 +110,7 @@ def modify_order(orderNumber: str) -> Response:
     return json_response(views.modify_response(result, svc.clock.now()), status)
 
 
-@orders.delete("/resellers/v6/orders/<OrderNumber>")
+@orders.delete("/resellers/v6/orders/<order:OrderNumber>")
 def cancel_order(OrderNumber: str) -> Response:
     checked = check_request("cancelOrder", {"OrderNumber": OrderNumber})
     services().orders.cancel(caller(), OrderNumber, region_code=checked.query.get("regionCode"))

@@ -1,0 +1,157 @@
+"""`ingram-mock contract-test` as a user runs it: a subprocess against a server on a socket.
+
+It must pass against the real `ingram-mock serve` (strict, as the contract forbids unknown
+request fields) and write a JUnit report, and it must fail, naming the check and giving a
+curl line, against a server that breaks the contract on purpose.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from mock_server.app import create_app
+from mock_server.config import Settings
+from tests.live import REPO, LiveServer, start_server
+
+pytestmark = pytest.mark.live
+
+RUN_TIMEOUT = 120.0  # seconds; a full run against the mock takes about 35
+OPERATIONS = {
+    "GET /oauth/oauth20/token",
+    "POST /oauth/oauth20/token",
+    "POST /resellers/v6/orders",
+    "POST /resellers/v7/orders",
+    "GET /resellers/v6.1/orders/{ordernumber}",
+    "GET /resellers/v6/orders/search",
+    "PUT /resellers/v6/orders/{orderNumber}",
+    "DELETE /resellers/v6/orders/{OrderNumber}",
+    "Stateful tests",
+}
+
+
+def contract_test(base_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "mock_server.cli", "contract-test", "--base-url", base_url]
+    return subprocess.run(
+        [*command, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+
+
+@pytest.fixture
+def server() -> Iterator[LiveServer]:
+    live = start_server(["--strict"])
+    try:
+        yield live
+    finally:
+        code, output = live.stop()
+    assert code == 0 and "Traceback" not in output, output[-6000:]
+
+
+def test_passes_against_the_mock_and_writes_junit(server: LiveServer, tmp_path: Path) -> None:
+    report = tmp_path / "reports" / "contract.xml"
+    done = contract_test(
+        server.base_url, "--max-examples", "5", "--stateful-steps", "4", "--junit-xml", str(report)
+    )
+    output = done.stdout + done.stderr
+    assert report.is_file(), output
+    names = {case.get("name") for case in ET.parse(report).getroot().iter("testcase")}
+    assert names >= OPERATIONS, f"JUnit testcases: {sorted(filter(None, names))}"
+    assert done.returncode == 0, output[output.find("FAILURES") :][:12000]
+
+
+class _RecordsFoundAsString:
+    """The mock, except that search answers carry `recordsFound` as a string."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        started: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def keep(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            started.append((status, headers))
+            return lambda data: None
+
+        body = b"".join(self.app(environ, keep))
+        if environ.get("PATH_INFO") == "/resellers/v6/orders/search" and body:
+            answer = orjson.loads(body)
+            if isinstance(answer, dict) and "recordsFound" in answer:
+                answer["recordsFound"] = str(answer["recordsFound"])
+                body = orjson.dumps(answer)
+        status, headers = started[0]
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log(self, type: str, message: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def broken_server() -> Iterator[str]:
+    """A loopback server whose search breaks the contract; it holds one order to find."""
+    app = create_app(Settings(strict=True))
+    client = app.test_client()
+    token = client.get(
+        "/oauth/oauth20/token",
+        query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
+    ).get_json()["access_token"]
+    placed = client.post(
+        "/resellers/v6/orders",
+        json={
+            "customerOrderNumber": "PO-BROKEN-1",
+            "lines": [{"customerLineNumber": "1", "ingramPartNumber": "2GZ200", "quantity": 1}],
+        },
+        headers={
+            "Authorization": f"Bearer {token}",
+            "IM-CustomerNumber": "20-222222",
+            "IM-CountryCode": "US",
+            "IM-CorrelationID": "seed-1",
+        },
+    )
+    assert placed.status_code == 201, placed.get_json()
+    httpd: BaseWSGIServer = make_server(
+        "127.0.0.1", 0, _RecordsFoundAsString(app), threaded=True, request_handler=_QuietHandler
+    )
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        httpd.server_close()
+
+
+def test_fails_against_a_server_that_breaks_the_contract(broken_server: str) -> None:
+    done = contract_test(
+        broken_server,
+        "--max-examples",
+        "5",
+        "--",
+        "--phases",
+        "examples,fuzzing",
+        "--include-operation-id",
+        "searchOrders",
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output[-6000:]
+    assert "Response violates schema" in output, output[-6000:]
+    assert "recordsFound" in output, output[-6000:]
+    assert "curl -X GET" in output and "/resellers/v6/orders/search" in output, output[-6000:]
