@@ -18,8 +18,8 @@ code (EN unknown part, EQ bad quantity; a 400 rather than a 207 here is the mock
 (400), a search whose `-bt`/`_bt` date range starts after it ends (400), a modify of an
 order that is not on customer hold (400), a cancel of an order that is not on hold (405).
 `DOCUMENTED_REFUSALS` adds exactly those statuses to `positive_data_acceptance` for those
-operations, and `refusals_are_documented` takes over for them: a refusal of schema-valid data passes only when the answer shows the documented
-reason. Any other refusal still fails.
+operations, and `refusals_are_documented` takes over for them: a refusal of schema-valid
+data passes only when the answer shows the documented reason. Any other refusal still fails.
 
 Realistic orders: random part numbers are never in a catalog, so a fuzzed order is almost
 always refused and the links past create would go untested. Positive order lines draw their
