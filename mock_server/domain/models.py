@@ -144,14 +144,19 @@ class Order:
             return OrderStatus.BACKORDERED
         return OrderStatus.PROCESSING
 
-    def line(self, ref: str) -> OrderLine | None:
-        """A line by Ingram line number ("001") or, failing that, customer line number."""
-        for line in self.lines:
-            if line.ingram_line_number == ref:
-                return line
-        for line in self.lines:
-            if line.customer_line_number == ref:
-                return line
+    def line(
+        self, ingram_line_number: str = "", customer_line_number: str = ""
+    ) -> OrderLine | None:
+        """The line a client names: by Ingram line number when given (never falling back, or a
+        stale number could change another line), else by customer line number."""
+        if ingram_line_number:
+            return next(
+                (ln for ln in self.lines if ln.ingram_line_number == ingram_line_number), None
+            )
+        if customer_line_number:
+            return next(
+                (ln for ln in self.lines if ln.customer_line_number == customer_line_number), None
+            )
         return None
 
     def sub_order_numbers(self) -> list[str]:

@@ -348,7 +348,7 @@ class OrderService:
             )
             order.lines.append(self._new_line(order, region, request))
             return None
-        line = order.line(change.ingram_line_number or change.customer_line_number)
+        line = order.line(change.ingram_line_number, change.customer_line_number)
         if line is None:
             return reject("EL", "ERROR-LINE-NOT-FOUND")
         if change.action is LineAction.DELETE:
