@@ -706,7 +706,7 @@ def test_required_fields_the_mock_always_sends() -> None:
     assert required("OrderModifyResponse") == {"ingramOrderNumber", "orderStatus"}
     assert required("AccessToken") == {"access_token", "token_type", "expires_in"}
     assert required("OrderCreateV7Confirmation") == {"confirmationNumber", "message"}
-    assert required("OrderCreateRequest") == {"customerOrderNumber"}
+    assert required("OrderCreateRequest") == {"customerOrderNumber", "lines"}
     assert "customerOrderNumber" not in required("OrderCreateV7Request")  # optional upstream too
 
 
