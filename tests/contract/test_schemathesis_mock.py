@@ -48,7 +48,7 @@ STATELESS = settings.get_profile("contract")
 STATEFUL = settings.get_profile("contract-stateful")
 
 
-def _bound_schema() -> tuple[Flask, Any]:
+def _bound_schema() -> tuple[Flask, Any, str]:
     """A strict mock app and our contract bound to it, with a bearer token from the app."""
     app = create_app(Settings(strict=True))
     answer = app.test_client().get(
@@ -60,10 +60,12 @@ def _bound_schema() -> tuple[Flask, Any]:
         },
     )
     assert answer.status_code == 200, answer.get_data(as_text=True)
+    token = str(answer.get_json()["access_token"])
     options = SuiteOptions(
-        token=str(answer.get_json()["access_token"]),
-        customer_number=None,
-        country_code=None,
+        token=token,
+        # Pinned like the CLI does, so generated reads and searches meet the seeded orders.
+        customer_number=SEEDED_CUSTOMER,
+        country_code="US",
         max_examples=STATELESS.max_examples,
         stateful_steps=STATEFUL.stateful_step_count,
         coverage=False,
@@ -71,16 +73,44 @@ def _bound_schema() -> tuple[Flask, Any]:
     config = schemathesis.Config.from_dict(suite_config(options))
     bound = schemathesis.openapi.from_path(default_contract(), config=config)
     bound.app = app
-    return app, bound
+    return app, bound, token
 
 
-APP, schema = _bound_schema()
+SEEDED_CUSTOMER = "20-222222"
+APP, schema, TOKEN = _bound_schema()
+
+
+def _reset_and_seed() -> None:
+    """An empty store plus a few orders of the pinned customer (held, open, backordered), so
+    searches and reads answer 200 with real bodies for the response checks to judge."""
+    client = APP.test_client()
+    assert client.post("/__admin/reset").status_code == 200
+    headers = {
+        "Authorization": f"Bearer {TOKEN}",
+        "IM-CustomerNumber": SEEDED_CUSTOMER,
+        "IM-CountryCode": "US",
+        "IM-CorrelationID": "contract-seed",
+    }
+    for po, part, hold in (
+        ("SEED-1", "2GZ200", True),
+        ("SEED-2", "DF4128", False),
+        ("SEED-3", "4U0212", False),
+    ):
+        body: dict[str, Any] = {
+            "customerOrderNumber": po,
+            "lines": [{"customerLineNumber": "1", "ingramPartNumber": part, "quantity": 2}],
+        }
+        if hold:
+            body["additionalAttributes"] = [
+                {"attributeName": "allowOrderOnCustomerHold", "attributeValue": "true"}
+            ]
+        assert client.post("/resellers/v6/orders", json=body, headers=headers).status_code == 201
 
 
 @pytest.fixture(autouse=True)
 def _reset_mock() -> None:
-    """Each test starts from an empty store; the token stays valid across resets."""
-    assert APP.test_client().post("/__admin/reset").status_code == 200
+    """Each test starts from the same seeded store; the token stays valid across resets."""
+    _reset_and_seed()
 
 
 @schema.parametrize()
@@ -92,7 +122,7 @@ def test_operation_honours_the_contract(case: Case) -> None:
 def test_linked_operations_honour_the_contract() -> None:
     class Scenarios(schema.as_state_machine()):  # type: ignore[misc]
         def setup(self) -> None:
-            # Replayed (shrunk) scenarios must meet the same empty store.
-            assert APP.test_client().post("/__admin/reset").status_code == 200
+            # Replayed (shrunk) scenarios must meet the same store.
+            _reset_and_seed()
 
     Scenarios.run(settings=STATEFUL)
