@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -55,6 +56,9 @@ class MockServices:
                     self.orders.run_due()
                 except Exception:  # keep ticking: one bad order must not stop time
                     log.exception("background settle failed")
+                # Stored orders live until reset: move them out of the collector's sight, so
+                # full collections stop walking every order (they caused the POST p99 tail).
+                gc.freeze()
 
         self._ticker = threading.Thread(target=tick, name="ingram-mock-ticker", daemon=True)
         self._ticker.start()
@@ -69,6 +73,8 @@ class MockServices:
         """
         self.intake.discard()
         self.orders.reset()
+        if self._ticker is not None:
+            gc.unfreeze()  # let the collector reclaim what the old orders held
         self.webhooks.reset()
         self.journal.clear()
         self.violations.clear(keep_report=True)

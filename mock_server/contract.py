@@ -90,32 +90,46 @@ class _ParameterGroup:
             "components": root.get("components", {}),
         }
         self.validator = jsonschema_rs.validator_for(schema, validate_formats=True)
+        self.anything_required = bool(schema["required"])
+        # Headers are read straight from the WSGI environ: `IM-CustomerNumber` arrives as
+        # HTTP_IM_CUSTOMERNUMBER, a plain dict lookup instead of Werkzeug's header search.
+        self.environ_keys = {
+            key: "HTTP_" + name.upper().replace("-", "_") for key, name in self.names.items()
+        }
 
     def collect(self, source: Any) -> dict[str, Any]:
-        """Pick this group's parameters out of a request mapping, coerced to their types."""
+        """Pick this group's parameters out of the request, coerced to their types.
+
+        `source` is the WSGI environ for headers, a MultiDict for the query, a dict for the
+        path. Only parameters actually present are looked at.
+        """
         values: dict[str, Any] = {}
-        for key in self.names:
-            lookup = key
-            if self.location == "header":
-                present = source.get(self.names[key])
-            elif key in self.arrays and hasattr(source, "getlist"):
-                present = source.getlist(lookup) or None
-            else:
-                present = source.get(lookup)
-            if present is None:
-                continue
-            coerce = self.coercers[key]
+        if self.location == "header":
+            for key, environ_key in self.environ_keys.items():
+                raw = source.get(environ_key)
+                if raw is not None:
+                    values[key] = self.coercers[key](raw)
+            return values
+        for key in source.keys():  # noqa: SIM118 - MultiDict iteration yields keys once
+            coerce = self.coercers.get(key)
+            if coerce is None:
+                continue  # not a contract parameter: the real API ignores it too
             if key in self.arrays:
-                items = present if isinstance(present, list) else [present]
+                items = source.getlist(key) if hasattr(source, "getlist") else [source[key]]
                 values[key] = [coerce(str(v)) for v in items]
             else:
-                values[key] = coerce(str(present))
+                values[key] = coerce(str(source[key]))
         return values
 
     def check(self, values: Mapping[str, Any]) -> list[Violation]:
+        if not values and not self.anything_required:
+            return []
+        instance = dict(values)
+        if self.validator.is_valid(instance):
+            return []
         return [
             _violation(self.location, error, self.names)
-            for error in self.validator.iter_errors(dict(values))
+            for error in self.validator.iter_errors(instance)
         ]
 
 
@@ -143,15 +157,18 @@ class OperationContract:
     def check(
         self,
         *,
-        headers: Any,
+        environ: Mapping[str, Any],
         path: Mapping[str, str],
         query: Any,
         body: Any = MISSING,
     ) -> CheckedRequest:
-        """Every violation of this operation's request contract, plus the coerced query."""
+        """Every violation of this operation's request contract, plus the coerced query.
+
+        `environ` is the WSGI environ (headers as HTTP_* keys); `query` a (Multi)Dict.
+        """
         violations: list[Violation] = []
         coerced_query: dict[str, Any] = {}
-        for group, source in zip(self.groups, (headers, path, query), strict=True):
+        for group, source in zip(self.groups, (environ, path, query), strict=True):
             values = group.collect(source)
             if group.location == "query":
                 coerced_query = values
@@ -160,7 +177,7 @@ class OperationContract:
             if body is MISSING:
                 if self.body_required:
                     violations.append(Violation("body", "body", "A JSON request body is required"))
-            else:
+            elif not self.body_validator.is_valid(body):
                 violations.extend(
                     _violation("body", e, {}) for e in self.body_validator.iter_errors(body)
                 )

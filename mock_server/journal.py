@@ -10,19 +10,32 @@ import json
 import threading
 from collections import deque
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
-    at: str
+    at: float  # epoch seconds
     method: str
     path: str
+    query: str
     status: int
     correlation_id: str
     customer_number: str
-    duration_ms: float
+    seconds: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "at": datetime.fromtimestamp(self.at, UTC).isoformat(timespec="milliseconds"),
+            "method": self.method,
+            "path": f"{self.path}?{self.query}" if self.query else self.path,
+            "status": self.status,
+            "correlation_id": self.correlation_id,
+            "customer_number": self.customer_number,
+            "duration_ms": round(self.seconds * 1000, 3),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +79,10 @@ class Bounded(Generic[T]):
             self.total = 0
 
     def as_json(self) -> list[dict[str, Any]]:
-        return [asdict(item) for item in self.items()]  # type: ignore[call-overload]
+        return [
+            item.as_json() if hasattr(item, "as_json") else asdict(item)  # type: ignore[call-overload]
+            for item in self.items()
+        ]
 
 
 class ViolationLog(Bounded[ViolationRecord]):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 
 from mock_server import views
 from mock_server.domain.commands import parse_create, parse_modify
@@ -27,8 +28,8 @@ def require_token() -> None:
 
 @orders.after_request
 def echo_headers(response: Response) -> Response:
-    response.headers["IM-CorrelationID"] = request.headers.get("IM-CorrelationID") or g.get(
-        "request_id", ""
+    response.headers["IM-CorrelationID"] = (
+        request.environ.get("HTTP_IM_CORRELATIONID") or uuid.uuid4().hex
     )
     sender = request.headers.get("IM-SenderID")
     if sender:
