@@ -76,7 +76,7 @@ def _serve_parser(sub: Any) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from granian.constants import Interfaces
+    from granian.constants import HTTPModes, Interfaces
     from granian.log import LogLevels
     from granian.server import Server
 
@@ -98,6 +98,7 @@ def serve(args: argparse.Namespace) -> int:
         blocking_threads=max(1, args.threads),
         log_level=LogLevels(args.log_level),
         log_access=False,
+        http=HTTPModes.http1,  # clients speak HTTP/1.1 here; skipping protocol detection is cheaper
     )
     print(f"ingram-mock serving on http://{settings.host}:{settings.port}", flush=True)
     server.serve(target_loader=partial(load_app, settings=settings))
@@ -119,12 +120,14 @@ def _report_violations(report: Path) -> int:
     return 1
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_harness: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ingram-mock", description="Offline Ingram Micro Reseller Orders API"
     )
     sub = parser.add_subparsers(dest="command", required=True)
     _serve_parser(sub)
+    if not with_harness:
+        return parser
     from mock_server.harness import contract_test, diff
 
     contract_test.add_parser(sub)  # `ingram-mock contract-test ...`
@@ -134,7 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `serve` never needs the harness: not importing it keeps granian's supervisor process
+    # small and the start fast.
+    args = build_parser(with_harness=argv[:1] != ["serve"]).parse_args(argv)
     if args.command == "serve":
         return serve(args)
     # Harness subcommands set `run` to their entry point: (args) -> exit code.
