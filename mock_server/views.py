@@ -210,19 +210,21 @@ def _detail_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog)
 
 
 def _shipment_detail(s: Shipment, line: OrderLine, location: str, now: datetime) -> Json:
+    # The numbers are derived from the shipment's seed on each read: derive each once.
+    tracking, invoice, delivered_at = s.tracking_number, s.invoice_number, s.delivered_at
     carrier: Json = {
         "carrierCode": s.carrier_code,
         "carrierName": s.carrier_name,
         "quantity": s.quantity,
         "shippedDate": day(s.shipped_at),
-        "estimatedDeliveryDate": day(s.delivered_at),
-        "deliveredDate": day(s.delivered_at) if s.is_delivered(now) else None,
+        "estimatedDeliveryDate": day(delivered_at),
+        "deliveredDate": day(delivered_at) if delivered_at <= now else None,
         "carrierPickupDate": day(s.shipped_at),
         "trackingDetails": [
             _compact(
                 {
-                    "trackingNumber": s.tracking_number,
-                    "trackingUrl": f"https://tracking.example.invalid/{s.tracking_number}",
+                    "trackingNumber": tracking,
+                    "trackingUrl": f"https://tracking.example.invalid/{tracking}",
                     "packageWeight": str(line.unit_weight * s.quantity),
                     "cartonNumber": "1",
                     "quantityInBox": str(s.quantity),
@@ -237,11 +239,11 @@ def _shipment_detail(s: Shipment, line: OrderLine, location: str, now: datetime)
             "deliveryNumber": s.delivery_number,
             "estimatedShipDate": day(s.shipped_at),
             "shippedDate": day(s.shipped_at),
-            "estimatedDeliveryDate": day(s.delivered_at),
+            "estimatedDeliveryDate": day(delivered_at),
             "shipFromWarehouseId": line.warehouse_id,
             "shipFromLocation": location,
-            "invoiceNumber": s.invoice_number,
-            "invoiceDate": day(s.shipped_at) if s.invoice_number else None,
+            "invoiceNumber": invoice,
+            "invoiceDate": day(s.shipped_at) if invoice else None,
             "carrierDetails": [_compact(carrier)],
         }
     )

@@ -7,11 +7,12 @@ the events those steps produced. It is idempotent: settling twice emits nothing 
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mock_server.domain.events import EventKind, OrderEvent, order_event
-from mock_server.domain.models import Order, OrderLine, Shipment
+from mock_server.domain.models import MAX_SERIALS, Order, OrderLine, Shipment
 from mock_server.domain.status import HoldState, check_transition
 
 HOLD_WINDOW = timedelta(hours=24)
@@ -24,9 +25,6 @@ class Pace:
     ship_after: timedelta = timedelta(hours=4)  # ready -> shipped
     deliver_after: timedelta = timedelta(hours=20)  # shipped -> delivered
     restock_after: timedelta = timedelta(hours=72)  # backordered -> stock arrives
-
-
-_CARRIERS = (("UP", "UPS GROUND"), ("FG", "FEDEX GROUND"), ("DH", "DHL NORMAL"))
 
 
 def void_time(order: Order) -> datetime:
@@ -43,6 +41,7 @@ def open_order(order: Order, at: datetime, pace: Pace) -> None:
         line.ready_at = at
         if line.backordered:
             line.stock_arrives_at = at + pace.restock_after
+    order.refresh_status(at)
 
 
 def close_order(order: Order, target: HoldState, at: datetime) -> None:
@@ -50,6 +49,7 @@ def close_order(order: Order, target: HoldState, at: datetime) -> None:
     check_transition(order.hold, target)
     order.hold = target
     order.closed_at = at
+    order.refresh_status(at)
 
 
 def next_step(order: Order, pace: Pace) -> datetime | None:
@@ -74,9 +74,13 @@ def next_step(order: Order, pace: Pace) -> datetime | None:
 def settle(order: Order, now: datetime, pace: Pace) -> list[OrderEvent]:
     """Apply every due step up to `now`; returns the events in the order they happened."""
     events: list[OrderEvent] = []
+    stepped = False
     while (due := next_step(order, pace)) is not None and due <= now:
         events.extend(_apply_step(order, due, pace))
+        stepped = True
     order.next_due = next_step(order, pace)
+    if stepped or order.settled_status is None:
+        order.refresh_status(now)
     return events
 
 
@@ -92,7 +96,10 @@ def _apply_step(order: Order, at: datetime, pace: Pace) -> list[OrderEvent]:
             line.stock_arrives_at = None
         waiting = line.confirmed - line.shipped_quantity
         if waiting > 0 and line.ready_at is not None and line.ready_at + pace.ship_after <= at:
-            line.shipments.append(make_shipment(order, line, waiting, at, pace))
+            # A new list of the exact size rather than append()'s spare room: most lines
+            # ship once, and a long-lived mock keeps many of them.
+            shipment = make_shipment(order, line, waiting, at, pace)
+            line.shipments = line.shipments + [shipment]  # noqa: RUF005 (exact size)
             shipped_any = True
     events = [order_event(order, EventKind.SHIPPED, at)] if shipped_any else []
     fully_shipped = all(line.shipped_quantity >= line.quantity for line in order.lines)
@@ -103,22 +110,17 @@ def _apply_step(order: Order, at: datetime, pace: Pace) -> list[OrderEvent]:
 
 
 def make_shipment(
-    order: Order, line: OrderLine, quantity: int, at: datetime, pace: Pace
+    order: Order, line: OrderLine, quantity: int, at: datetime, pace: Pace, *, invoiced: bool = True
 ) -> Shipment:
     batch = len(line.shipments) + 1
-    seed = hashlib.sha1(f"{order.number}/{line.ingram_line_number}/{batch}".encode()).hexdigest()
-    carrier_code, carrier_name = _CARRIERS[int(seed[:2], 16) % len(_CARRIERS)]
-    serials: tuple[str, ...] = ()
-    if line.unit_weight > 0:  # physical goods carry serial numbers; licences do not
-        serials = tuple(f"SN{seed[:8].upper()}{i:04d}" for i in range(1, min(quantity, 20) + 1))
+    digest = hashlib.sha1(f"{order.number}/{line.ingram_line_number}/{batch}".encode()).digest()
+    physical = line.unit_weight > 0  # physical goods carry serial numbers; licences do not
     return Shipment(
         quantity=quantity,
         shipped_at=at,
-        delivered_at=at + pace.deliver_after,
-        carrier_code=carrier_code,
-        carrier_name=carrier_name,
-        tracking_number=f"1Z{seed[8:24].upper()}",
-        serial_numbers=serials,
-        delivery_number=f"8{int(seed[24:32], 16) % 10**9:09d}",
-        invoice_number=f"{order.number[:2]}{int(seed[32:40], 16) % 10**7:07d}",
+        in_transit=pace.deliver_after,
+        seed=int.from_bytes(digest),
+        serial_count=min(quantity, MAX_SERIALS) if physical else 0,
+        # Interned: every shipment of the region shares one prefix string.
+        invoice_prefix=sys.intern(order.number[:2]) if invoiced else "",
     )

@@ -3,30 +3,91 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from mock_server.domain.status import HoldState, LineStatus, OrderStatus
 
 Address = dict[str, str]
 
 
-@dataclass(slots=True)
+# Carriers a shipment may go with; the shipment's seed picks one.
+CARRIERS = (("UP", "UPS GROUND"), ("FG", "FEDEX GROUND"), ("DH", "DHL NORMAL"))
+MAX_SERIALS = 20  # serial numbers listed per shipment
+
+
+@dataclass(frozen=True, slots=True)
 class Shipment:
-    """Part of a line's quantity leaving a warehouse with a carrier."""
+    """Part of a line's quantity leaving a warehouse with a carrier.
+
+    Only what cannot be derived is stored. Carrier, tracking, delivery, invoice and serial
+    numbers are read off `seed` (a 160-bit hash of order, line and batch) when asked for:
+    a long-lived mock holds many shipments, and those strings would triple their size.
+    """
 
     quantity: int
     shipped_at: datetime
-    delivered_at: datetime
-    carrier_code: str
-    carrier_name: str
-    tracking_number: str
-    serial_numbers: tuple[str, ...]
-    delivery_number: str
-    invoice_number: str
+    in_transit: timedelta  # the pace's, shared: cheaper than a datetime per shipment
+    seed: int
+    serial_count: int = 0  # physical goods carry a serial per unit (up to MAX_SERIALS)
+    invoice_prefix: str = ""  # the order number's region prefix; "" while not invoiced
+
+    @property
+    def delivered_at(self) -> datetime:
+        return self.shipped_at + self.in_transit
 
     def is_delivered(self, now: datetime) -> bool:
         return self.delivered_at <= now
+
+    @property
+    def _hex(self) -> str:
+        return f"{self.seed:040x}"
+
+    @property
+    def carrier_code(self) -> str:
+        return CARRIERS[(self.seed >> 152) % len(CARRIERS)][0]
+
+    @property
+    def carrier_name(self) -> str:
+        return CARRIERS[(self.seed >> 152) % len(CARRIERS)][1]
+
+    @property
+    def tracking_number(self) -> str:
+        return f"1Z{self._hex[8:24].upper()}"
+
+    @property
+    def delivery_number(self) -> str:
+        return f"8{int(self._hex[24:32], 16) % 10**9:09d}"
+
+    @property
+    def invoice_number(self) -> str:
+        if not self.invoice_prefix:
+            return ""
+        return f"{self.invoice_prefix}{int(self._hex[32:40], 16) % 10**7:07d}"
+
+    @property
+    def _serial_prefix(self) -> str:
+        return f"SN{self._hex[:8].upper()}"
+
+    @property
+    def serial_numbers(self) -> tuple[str, ...]:
+        prefix = self._serial_prefix
+        return tuple(f"{prefix}{i:04d}" for i in range(1, self.serial_count + 1))
+
+    def has_serial(self, serial: str) -> bool:
+        """`serial in serial_numbers`, without listing them."""
+        prefix = self._serial_prefix
+        if len(serial) != len(prefix) + 4 or not serial.startswith(prefix):
+            return False
+        digits = serial[len(prefix) :]
+        return digits.isascii() and digits.isdigit() and 1 <= int(digits) <= self.serial_count
+
+
+@lru_cache(maxsize=1024)
+def ingram_line_number(n: int) -> str:
+    """`001`, `002`, ...: one string per number, shared by every order's lines."""
+    return f"{n:03d}"
 
 
 @dataclass(slots=True)
@@ -104,6 +165,9 @@ class Order:
     next_line_number: int = 1
     delivery_announced: bool = False
     next_due: datetime | None = None  # when the clock next changes this order (None: never)
+    # `status()` as of the last settle or hold change. The status only changes at those
+    # moments, so search can filter on this instead of deriving it for every order.
+    settled_status: OrderStatus | None = None
 
     @property
     def subtotal(self) -> Decimal:
@@ -143,6 +207,9 @@ class Order:
         if LineStatus.BACKORDERED in line_states:
             return OrderStatus.BACKORDERED
         return OrderStatus.PROCESSING
+
+    def refresh_status(self, now: datetime) -> None:
+        self.settled_status = self.status(now)
 
     def line(
         self, ingram_line_number: str = "", customer_line_number: str = ""

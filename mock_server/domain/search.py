@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 from mock_server.domain.errors import FieldProblem, ValidationFailed
-from mock_server.domain.models import Order
+from mock_server.domain.models import Order, Shipment
 from mock_server.domain.status import SEARCH_STATUS_WORDS, OrderStatus
 
 MAX_PAGE_SIZE = 100
@@ -87,80 +88,98 @@ def _any_day(moments: Iterable[datetime], span: DateRange) -> bool:
     return any(_in(m.date(), span) for m in moments)
 
 
-def matches(order: Order, c: SearchCriteria, now: datetime) -> bool:
-    """True when the order passes every filter that is set."""
+Filter = Callable[[Order], bool]
+
+
+def filters(c: SearchCriteria, now: datetime) -> list[Filter]:
+    """One test per filter that is set; an order matches when it passes them all.
+
+    Built once per search, so a filter that is not set costs nothing per order.
+    """
+    tests: list[Filter] = []
+    if c.statuses is not None:
+        statuses = c.statuses
+        # Statuses change only when an order is settled or its hold changes, and a search
+        # settles every due order first: the status noted then is the status now.
+        tests.append(lambda o: (o.settled_status or o.status(now)) in statuses)
+    if c.customer_order_number:
+        po = c.customer_order_number.upper()
+        tests.append(lambda o: o.customer_order_number.upper() == po)
     if c.ingram_order_number:
-        wanted = c.ingram_order_number.upper()
-        if order.number != wanted and wanted not in order.sub_order_numbers():
-            return False
-    if c.statuses is not None and order.status(now) not in c.statuses:
-        return False
-    created = order.created_at.date()
-    if c.order_date and created != c.order_date:
-        return False
-    if c.order_date_range and not _in(created, c.order_date_range):
-        return False
-    if c.customer_order_number and (
-        order.customer_order_number.upper() != c.customer_order_number.upper()
-    ):
-        return False
-    if c.end_customer_order_number and (
-        order.end_customer_order_number.upper() != c.end_customer_order_number.upper()
-    ):
-        return False
+        number = c.ingram_order_number.upper()
+        tests.append(lambda o: o.number == number or number in o.sub_order_numbers())
+    if c.order_date:
+        on = c.order_date
+        tests.append(lambda o: o.created_at.date() == on)
+    if c.order_date_range:
+        placed = c.order_date_range
+        tests.append(lambda o: _in(o.created_at.date(), placed))
+    if c.end_customer_order_number:
+        end_po = c.end_customer_order_number.upper()
+        tests.append(lambda o: o.end_customer_order_number.upper() == end_po)
     if c.special_bid_number:
-        bids = {order.special_bid_number.upper()} | {
-            line.special_bid_number.upper() for line in order.lines
-        }
-        if c.special_bid_number.upper() not in bids:
-            return False
-    return _line_filters_match(order, c, now)
-
-
-def _line_filters_match(order: Order, c: SearchCriteria, now: datetime) -> bool:
-    lines = order.lines
-    if c.part_number and not any(
-        line.part_number.upper() == c.part_number.upper() for line in lines
-    ):
-        return False
-    if c.vendor_part_number and not any(
-        line.vendor_part_number.upper() == c.vendor_part_number.upper() for line in lines
-    ):
-        return False
-    if c.vendor_name and not any(
-        c.vendor_name.upper() in line.vendor_name.upper() for line in lines
-    ):
-        return False
-    shipments = [s for line in lines for s in line.shipments if s.shipped_at <= now]
-    if c.tracking_number and not any(
-        s.tracking_number.upper() == c.tracking_number.upper() for s in shipments
-    ):
-        return False
-    if c.serial_number and not any(c.serial_number.upper() in s.serial_numbers for s in shipments):
-        return False
-    if c.ship_date_range and not _any_day((s.shipped_at for s in shipments), c.ship_date_range):
-        return False
-    # Invoices are raised on the day a shipment leaves.
-    if c.invoice_date_range and not _any_day(
-        (s.shipped_at for s in shipments), c.invoice_date_range
-    ):
-        return False
-    return not (
-        c.delivery_date_range
-        and not _any_day(
-            (s.delivered_at for s in shipments if s.is_delivered(now)), c.delivery_date_range
+        bid = c.special_bid_number.upper()
+        tests.append(
+            lambda o: (
+                o.special_bid_number.upper() == bid
+                or any(line.special_bid_number.upper() == bid for line in o.lines)
+            )
         )
-    )
+    if c.part_number:
+        part = c.part_number.upper()
+        tests.append(lambda o: any(line.part_number.upper() == part for line in o.lines))
+    if c.vendor_part_number:
+        vpn = c.vendor_part_number.upper()
+        tests.append(lambda o: any(line.vendor_part_number.upper() == vpn for line in o.lines))
+    if c.vendor_name:
+        vendor = c.vendor_name.upper()
+        tests.append(lambda o: any(vendor in line.vendor_name.upper() for line in o.lines))
+    tests.extend(_shipment_filters(c, now))
+    return tests
 
 
-def page_of(orders: Iterable[Order], c: SearchCriteria, now: datetime) -> SearchPage:
-    found = [order for order in orders if matches(order, c, now)]
+def _shipment_filters(c: SearchCriteria, now: datetime) -> list[Filter]:
+    def shipped(order: Order) -> list[Shipment]:
+        return [s for line in order.lines for s in line.shipments if s.shipped_at <= now]
+
+    tests: list[Filter] = []
+    if c.tracking_number:
+        tracking = c.tracking_number.upper()
+        tests.append(lambda o: any(s.tracking_number == tracking for s in shipped(o)))
+    if c.serial_number:
+        serial = c.serial_number.upper()
+        tests.append(lambda o: any(s.has_serial(serial) for s in shipped(o)))
+    if c.ship_date_range:
+        ship_span = c.ship_date_range
+        tests.append(lambda o: _any_day((s.shipped_at for s in shipped(o)), ship_span))
+    if c.invoice_date_range:
+        # Invoices are raised on the day a shipment leaves.
+        invoice_span = c.invoice_date_range
+        tests.append(lambda o: _any_day((s.shipped_at for s in shipped(o)), invoice_span))
+    if c.delivery_date_range:
+        delivery_span = c.delivery_date_range
+        tests.append(
+            lambda o: _any_day(
+                (s.delivered_at for s in shipped(o) if s.is_delivered(now)), delivery_span
+            )
+        )
+    return tests
+
+
+def page_of(orders: Sequence[Order], c: SearchCriteria, now: datetime) -> SearchPage:
+    """One page of the matching orders, newest first; `orders` come oldest first."""
     start = (c.page_number - 1) * c.page_size
+    tests = filters(c, now)
+    if tests:
+        matching: Iterable[Order] = reversed(orders)
+        for test in tests:
+            matching = filter(test, matching)
+        found = list(matching)
+        count, page = len(found), found[start : start + c.page_size]
+    else:
+        count, page = len(orders), list(islice(reversed(orders), start, start + c.page_size))
     return SearchPage(
-        orders=found[start : start + c.page_size],
-        records_found=len(found),
-        page_size=c.page_size,
-        page_number=c.page_number,
+        orders=page, records_found=count, page_size=c.page_size, page_number=c.page_number
     )
 
 

@@ -6,6 +6,7 @@ time from the injected clock, enforces the rules, and publishes events to the si
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +32,7 @@ from mock_server.domain.errors import (
 )
 from mock_server.domain.events import EventKind, EventSink, NullSink, order_event
 from mock_server.domain.lifecycle import Pace, close_order, open_order, settle
-from mock_server.domain.models import Order, OrderLine
+from mock_server.domain.models import Order, OrderLine, ingram_line_number
 from mock_server.domain.numbers import (
     OrderNumberSequence,
     base_order_number,
@@ -128,8 +129,9 @@ class OrderService:
             number = self.numbers.next_order_number(region.order_prefix)
             order = Order(
                 number=number,
-                customer_number=caller.customer_number,
-                country_code=caller.country_code.upper(),
+                # Interned: over HTTP each request brings its own copy of these strings.
+                customer_number=sys.intern(caller.customer_number),
+                country_code=sys.intern(caller.country_code.upper()),
                 region_code=region.code,
                 currency_code=region.currency_code,
                 created_at=now,
@@ -205,7 +207,10 @@ class OrderService:
             warehouse_order = list(dict.fromkeys(ln.warehouse_id for ln in order.lines))
         if warehouse_id not in warehouse_order:
             warehouse_order.append(warehouse_id)
-        line_number = f"{order.next_line_number:03d}"
+        line_number = ingram_line_number(order.next_line_number)
+        sub_order = sub_order_number(order.number, warehouse_order.index(warehouse_id) + 1)
+        # Lines of one sub-order share its number string: less memory per stored order.
+        sub_order = next((n for n in order.sub_order_numbers() if n == sub_order), sub_order)
         order.next_line_number += 1
         return OrderLine(
             ingram_line_number=line_number,
@@ -218,9 +223,7 @@ class OrderService:
             quantity=request.quantity,
             backordered=max(0, request.quantity - on_hand),
             warehouse_id=warehouse_id,
-            sub_order_number=sub_order_number(
-                order.number, warehouse_order.index(warehouse_id) + 1
-            ),
+            sub_order_number=sub_order,
             unit_weight=product.unit_weight,
             special_bid_number=request.special_bid_number,
             notes=request.notes or product.description,
@@ -257,11 +260,10 @@ class OrderService:
     def search(self, caller: Caller, criteria: SearchCriteria) -> SearchPage:
         now = self.clock.now()
         with self.store.atomically():
-            orders = self.store.for_customer(caller.customer_number)
-            for order in orders:
-                if order.next_due is not None and order.next_due <= now:
-                    self._settle(order, now)
-            return page_of(orders, criteria, now)
+            # Bring every due order up to date first: search filters on settled statuses.
+            for order in self.store.due(now):
+                self._settle(order, now)
+            return page_of(self.store.for_customer(caller.customer_number), criteria, now)
 
     # -- modify, release, cancel --------------------------------------------------------
 

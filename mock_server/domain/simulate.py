@@ -32,6 +32,7 @@ def simulate(order: Order, status: SimulatedStatus, now: datetime, pace: Pace) -
         twin.released_at = None
         for line in twin.lines:
             line.shipments.clear()
+        twin.refresh_status(now)
         return twin
     twin.hold = HoldState.OPEN
     twin.released_at = twin.released_at or twin.created_at
@@ -50,11 +51,11 @@ def simulate(order: Order, status: SimulatedStatus, now: datetime, pace: Pace) -
         else:
             quantity = line.quantity
         if quantity:
-            shipment = make_shipment(twin, line, quantity, shipped_at, pace)
-            if not invoiced:
-                shipment.invoice_number = ""
-            line.shipments.append(shipment)
+            line.shipments.append(
+                make_shipment(twin, line, quantity, shipped_at, pace, invoiced=invoiced)
+            )
     twin.delivery_announced = invoiced
+    twin.refresh_status(now)
     return twin
 
 
