@@ -5,7 +5,7 @@ One server per module; its state is reset before every test so tests stay indepe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -14,6 +14,11 @@ from xi.sdk.resellers.api.accesstoken_api import AccesstokenApi
 from xi.sdk.resellers.api.orders_api import OrdersApi
 from xi.sdk.resellers.api_client import ApiClient
 from xi.sdk.resellers.configuration import Configuration
+from xi.sdk.resellers.models import (
+    OrderCreateRequest,
+    OrderCreateRequestAdditionalAttributesInner,
+    OrderCreateRequestLinesInner,
+)
 
 from tests.live import LiveServer, start_server
 
@@ -91,3 +96,25 @@ def sandbox_orders(server: LiveServer, access_token: str) -> Iterator[OrdersApi]
     api_client = sdk_client(f"{server.base_url}/sandbox", access_token)
     yield OrdersApi(api_client)
     close(api_client)
+
+
+def order_request(
+    po: str, lines: Sequence[tuple[str, int]], *, hold: bool = False
+) -> OrderCreateRequest:
+    return OrderCreateRequest(
+        customer_order_number=po,
+        notes="placed by the official SDK",
+        lines=[
+            OrderCreateRequestLinesInner(
+                customer_line_number=str(n), ingram_part_number=part, quantity=quantity
+            )
+            for n, (part, quantity) in enumerate(lines, start=1)
+        ],
+        additional_attributes=[
+            OrderCreateRequestAdditionalAttributesInner(
+                attribute_name="allowOrderOnCustomerHold", attribute_value="true"
+            )
+        ]
+        if hold
+        else None,
+    )

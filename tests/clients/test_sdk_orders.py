@@ -24,9 +24,6 @@ from xi.sdk.resellers.exceptions import (
 from xi.sdk.resellers.models import (
     AccesstokenResponse,
     ErrorResponse,
-    OrderCreateRequest,
-    OrderCreateRequestAdditionalAttributesInner,
-    OrderCreateRequestLinesInner,
     OrderCreateResponse,
     OrderCreateResponseOrdersInner,
     OrderDetailB2B,
@@ -36,7 +33,7 @@ from xi.sdk.resellers.models import (
     OrderSearchResponse,
 )
 
-from tests.clients.conftest import CLIENT_ID, close, sdk_client
+from tests.clients.conftest import CLIENT_ID, close, order_request, sdk_client
 from tests.live import LiveServer
 
 pytestmark = pytest.mark.live
@@ -58,26 +55,6 @@ def caller(customer: str = CUSTOMER, **extra: Any) -> dict[str, Any]:
         "im_correlation_id": CORRELATION,
         **extra,
     }
-
-
-def order_request(po: str, lines: Sequence[Line], *, hold: bool = False) -> OrderCreateRequest:
-    return OrderCreateRequest(
-        customer_order_number=po,
-        notes="placed by the official SDK",
-        lines=[
-            OrderCreateRequestLinesInner(
-                customer_line_number=str(n), ingram_part_number=part, quantity=quantity
-            )
-            for n, (part, quantity) in enumerate(lines, start=1)
-        ],
-        additional_attributes=[
-            OrderCreateRequestAdditionalAttributesInner(
-                attribute_name="allowOrderOnCustomerHold", attribute_value="true"
-            )
-        ]
-        if hold
-        else None,
-    )
 
 
 def place(

@@ -14,9 +14,6 @@ from collections.abc import Sequence
 import pytest
 from xi.sdk.resellers.api.orders_api import OrdersApi
 from xi.sdk.resellers.models import (
-    OrderCreateRequest,
-    OrderCreateRequestAdditionalAttributesInner,
-    OrderCreateRequestLinesInner,
     OrderCreateResponse,
     OrderCreateV7Request,
     OrderCreateV7RequestLinesInner,
@@ -25,6 +22,8 @@ from xi.sdk.resellers.models import (
     OrderDetailB2BLinesInner,
     OrderSearchResponse,
 )
+
+from tests.clients.conftest import order_request
 
 pytestmark = pytest.mark.live
 
@@ -44,22 +43,7 @@ def caller() -> dict[str, str]:
 
 def place(orders: OrdersApi, po: str, lines: Sequence[tuple[str, int]], hold: bool) -> str:
     created = orders.post_createorder_v6(
-        order_create_request=OrderCreateRequest(
-            customer_order_number=po,
-            lines=[
-                OrderCreateRequestLinesInner(
-                    customer_line_number=str(n), ingram_part_number=part, quantity=quantity
-                )
-                for n, (part, quantity) in enumerate(lines, start=1)
-            ],
-            additional_attributes=[
-                OrderCreateRequestAdditionalAttributesInner(
-                    attribute_name="allowOrderOnCustomerHold", attribute_value="true"
-                )
-            ]
-            if hold
-            else None,
-        ),
+        order_create_request=order_request(po, lines, hold=hold),
         **caller(),
     )
     assert isinstance(created, OrderCreateResponse) and created.orders
