@@ -15,13 +15,11 @@ from mock_server.config import Settings
 from mock_server.domain.events import EventSink
 from mock_server.http.admin import admin
 from mock_server.http.auth import tokens
-from mock_server.http.context import EXTENSION_KEY
+from mock_server.http.context import EXTENSION_KEY, MAX_BODY_BYTES
 from mock_server.http.errors import register_error_handlers
 from mock_server.http.orders import orders
 from mock_server.journal import JournalEntry
 from mock_server.store import OrderStore
-
-MAX_BODY_BYTES = 1024 * 1024
 
 
 class _SyncFlask(Flask):

@@ -14,7 +14,7 @@ from typing import Any
 
 from mock_server.domain.catalog import Catalog
 from mock_server.domain.events import EventKind, OrderEvent
-from mock_server.domain.models import Address, Order, OrderLine, Shipment
+from mock_server.domain.models import Address, Order, OrderLine, Shipment, Totals
 from mock_server.domain.search import SearchPage
 from mock_server.domain.service import CreateResult, ModifyResult, RejectedLine
 
@@ -63,8 +63,11 @@ def order_link(order_number: str) -> Json:
 # -- create -----------------------------------------------------------------------------
 
 
-def created_order(result: CreateResult, now: datetime, catalog: Catalog) -> Json:
+def created_order(
+    result: CreateResult, now: datetime, catalog: Catalog, totals: Totals | None = None
+) -> Json:
     order = result.order
+    totals = totals or order.totals()
     lines = [_created_line(order, line, now, catalog) for line in order.lines]
     body: Json = {
         "numberOfLinesWithSuccess": len(order.lines),
@@ -74,9 +77,9 @@ def created_order(result: CreateResult, now: datetime, catalog: Catalog) -> Json
         "ingramOrderDate": day(order.created_at),
         "notes": order.notes,
         "orderType": "S",
-        "orderTotal": amount(order.total),
+        "orderTotal": amount(totals.total),
         "freightCharges": amount(order.freight),
-        "totalTax": amount(order.tax),
+        "totalTax": amount(totals.tax),
         "currencyCode": order.currency_code,
         "lines": lines,
         "links": [order_link(order.number)],
@@ -88,6 +91,7 @@ def created_order(result: CreateResult, now: datetime, catalog: Catalog) -> Json
 
 def create_response(result: CreateResult, now: datetime, catalog: Catalog) -> Json:
     order = result.order
+    totals = order.totals()
     return _compact(
         {
             "customerOrderNumber": order.customer_order_number,
@@ -96,10 +100,10 @@ def create_response(result: CreateResult, now: datetime, catalog: Catalog) -> Js
             "specialBidNumber": order.special_bid_number,
             "orderSplit": len(order.sub_order_numbers()) > 1,
             "processedPartially": bool(result.rejected),
-            "purchaseOrderTotal": amount(order.total),
+            "purchaseOrderTotal": amount(totals.total),
             "shipToInfo": _address(order.ship_to, _CREATE_ADDRESS),
             "endUserInfo": _address(order.end_user, _CREATE_END_USER),
-            "orders": [created_order(result, now, catalog)],
+            "orders": [created_order(result, now, catalog, totals)],
         }
     )
 
@@ -152,6 +156,7 @@ def _create_rejection(rejected: RejectedLine) -> Json:
 
 
 def order_detail(order: Order, now: datetime, catalog: Catalog) -> Json:
+    totals = order.totals()
     return _compact(
         {
             "ingramOrderNumber": order.number,
@@ -160,12 +165,12 @@ def order_detail(order: Order, now: datetime, catalog: Catalog) -> Json:
             "customerOrderNumber": order.customer_order_number,
             "endCustomerOrderNumber": order.end_customer_order_number,
             "orderStatus": order.status(now).value,
-            "orderTotal": amount(order.total),
-            "orderSubTotal": amount(order.subtotal),
+            "orderTotal": amount(totals.total),
+            "orderSubTotal": amount(totals.subtotal),
             "freightCharges": amount(order.freight),
             "currencyCode": order.currency_code,
             "totalWeight": amount(order.total_weight),
-            "totalTax": amount(order.tax),
+            "totalTax": amount(totals.tax),
             "totalFees": 0.0,
             "paymentTerms": "Net 30 days",
             "notes": order.notes,
@@ -301,6 +306,7 @@ def _search_row(order: Order, now: datetime) -> Json:
 
 def modify_response(result: ModifyResult, now: datetime) -> Json:
     order = result.order
+    totals = order.totals()
     return _compact(
         {
             "ingramOrderNumber": order.number,
@@ -308,11 +314,11 @@ def modify_response(result: ModifyResult, now: datetime) -> Json:
             "orderModifiedDate": timestamp(result.modified_at or now),
             "customerOrderNumber": order.customer_order_number,
             "endCustomerOrderNumber": order.end_customer_order_number,
-            "orderTotal": amount(order.total),
+            "orderTotal": amount(totals.total),
             "notes": order.notes,
-            "orderSubTotal": amount(order.subtotal),
+            "orderSubTotal": amount(totals.subtotal),
             "freightCharges": amount(order.freight),
-            "totalTax": amount(order.tax),
+            "totalTax": amount(totals.tax),
             "orderStatus": order.status(now).value,
             "billToAddressId": order.bill_to_address_id,
             "shipToInfo": _address(order.ship_to, _MODIFY_ADDRESS),

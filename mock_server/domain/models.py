@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from mock_server.domain.status import HoldState, LineStatus, OrderStatus
 
@@ -82,6 +83,15 @@ class Shipment:
             return False
         digits = serial[len(prefix) :]
         return digits.isascii() and digits.isdigit() and 1 <= int(digits) <= self.serial_count
+
+
+CENT = Decimal("0.01")
+
+
+class Totals(NamedTuple):
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
 
 
 @lru_cache(maxsize=1024)
@@ -174,7 +184,7 @@ class Order:
         return sum((line.extended_price for line in self.lines), Decimal(0))
 
     def line_tax(self, line: OrderLine) -> Decimal:
-        return (line.extended_price * self.tax_rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return (line.extended_price * self.tax_rate).quantize(CENT, ROUND_HALF_UP)
 
     @property
     def tax(self) -> Decimal:
@@ -183,7 +193,17 @@ class Order:
 
     @property
     def total(self) -> Decimal:
-        return self.subtotal + self.tax + self.freight
+        return self.totals().total
+
+    def totals(self) -> Totals:
+        """Subtotal, tax and total in one pass over the lines (rendering wants all three)."""
+        subtotal = Decimal(0)
+        tax = Decimal(0)
+        for line in self.lines:
+            extended = line.extended_price
+            subtotal += extended
+            tax += (extended * self.tax_rate).quantize(CENT, ROUND_HALF_UP)
+        return Totals(subtotal, tax, subtotal + tax + self.freight)
 
     @property
     def total_weight(self) -> Decimal:

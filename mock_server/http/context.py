@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 from flask import current_app, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from mock_server.bootstrap import MockServices
 from mock_server.contract import MISSING, CheckedRequest
@@ -15,6 +16,7 @@ from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.journal import ViolationRecord
 
 EXTENSION_KEY = "ingram_mock"
+MAX_BODY_BYTES = 1024 * 1024  # also Flask's MAX_CONTENT_LENGTH (see app.py)
 
 
 def services() -> MockServices:
@@ -25,8 +27,13 @@ def services() -> MockServices:
 def json_body() -> Any:
     """The parsed JSON body, MISSING when there is none. Malformed JSON is a 400."""
     length = request.content_length
-    # Reading exactly Content-Length spares Werkzeug's 64 KiB read buffer on every create.
-    raw = request.stream.read(length) if length is not None else request.get_data()
+    if length is None:
+        raw = request.get_data()  # chunked: let Werkzeug apply the size limit
+    elif length > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge()
+    else:
+        # Exactly Content-Length from the server's stream: no 64 KiB read buffer per create.
+        raw = request.environ["wsgi.input"].read(length)
     if not raw.strip():
         return MISSING
     try:
