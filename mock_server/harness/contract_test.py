@@ -19,7 +19,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from mock_server.contract import CONTRACT_FILE, contracts_dir
 
@@ -232,8 +232,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     import click
+    import schemathesis.cli
     from schemathesis import Config
-    from schemathesis.cli import run as st_run
 
     from mock_server.harness.checks import CUSTOM_CHECKS  # importing registers them
 
@@ -261,7 +261,10 @@ def run(args: argparse.Namespace) -> int:
         flush=True,
     )
     try:
-        cast(click.Command, st_run).main(
+        # `schemathesis.cli.run` is the click command; the same name is also a submodule, which
+        # leaves type checkers unsure: hold it as Any.
+        st_run: Any = schemathesis.cli.run
+        st_run.main(
             args=argv,
             prog_name="ingram-mock contract-test",
             obj=Config.from_dict(suite_config(options)),
