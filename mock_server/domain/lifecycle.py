@@ -99,7 +99,7 @@ def _apply_step(order: Order, at: datetime, pace: Pace) -> list[OrderEvent]:
             # A new list of the exact size rather than append()'s spare room: most lines
             # ship once, and a long-lived mock keeps many of them.
             shipment = make_shipment(order, line, waiting, at, pace)
-            line.shipments = line.shipments + [shipment]  # noqa: RUF005 (exact size)
+            line.shipments = (*line.shipments, shipment)
             shipped_any = True
     events = [order_event(order, EventKind.SHIPPED, at)] if shipped_any else []
     fully_shipped = all(line.shipped_quantity >= line.quantity for line in order.lines)

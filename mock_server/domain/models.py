@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -118,7 +118,8 @@ class OrderLine:
     notes: str = ""
     ready_at: datetime | None = None  # when the confirmed, unshipped quantity became shippable
     stock_arrives_at: datetime | None = None  # when the backordered quantity becomes available
-    shipments: list[Shipment] = field(default_factory=list)
+    # A tuple: most lines never ship while held, and an empty tuple is shared, not allocated.
+    shipments: tuple[Shipment, ...] = ()
 
     @property
     def confirmed(self) -> int:

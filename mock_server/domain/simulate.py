@@ -31,7 +31,7 @@ def simulate(order: Order, status: SimulatedStatus, now: datetime, pace: Pace) -
         twin.hold = HoldState.ON_HOLD
         twin.released_at = None
         for line in twin.lines:
-            line.shipments.clear()
+            line.shipments = ()
         twin.refresh_status(now)
         return twin
     twin.hold = HoldState.OPEN
@@ -40,7 +40,7 @@ def simulate(order: Order, status: SimulatedStatus, now: datetime, pace: Pace) -
     invoiced = status is SimulatedStatus.INVOICED
     shipped_at = now - (pace.deliver_after + timedelta(hours=1) if invoiced else timedelta(hours=1))
     for line in twin.lines:
-        line.shipments.clear()
+        line.shipments = ()
         line.backordered = 0
         line.stock_arrives_at = None
         if status is SimulatedStatus.PARTIALLY_SHIPPED:
@@ -51,8 +51,8 @@ def simulate(order: Order, status: SimulatedStatus, now: datetime, pace: Pace) -
         else:
             quantity = line.quantity
         if quantity:
-            line.shipments.append(
-                make_shipment(twin, line, quantity, shipped_at, pace, invoiced=invoiced)
+            line.shipments = (
+                make_shipment(twin, line, quantity, shipped_at, pace, invoiced=invoiced),
             )
     twin.delivery_announced = invoiced
     twin.refresh_status(now)
