@@ -56,13 +56,19 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@pytest.fixture
-def token(client: FlaskClient) -> str:
+def issue_token(client: FlaskClient) -> str:
+    """A bearer token from the app's own token endpoint."""
     answer = client.get(
         "/oauth/oauth20/token",
         query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
     )
+    assert answer.status_code == 200, answer.get_json()
     return str(answer.get_json()["access_token"])
+
+
+@pytest.fixture
+def token(client: FlaskClient) -> str:
+    return issue_token(client)
 
 
 def order_headers(token: str, customer: str = CUSTOMER, **extra: str) -> dict[str, str]:

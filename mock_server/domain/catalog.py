@@ -31,10 +31,6 @@ class Product:
     product_type: str
     stock: Mapping[str, int]  # warehouse id -> units on hand (a standing level, never consumed)
 
-    @property
-    def is_digital(self) -> bool:
-        return self.product_type == "S"
-
 
 @dataclass(frozen=True, slots=True)
 class Region:

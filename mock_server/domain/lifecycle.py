@@ -48,7 +48,6 @@ def close_order(order: Order, target: HoldState, at: datetime) -> None:
     """Cancel or void a held order."""
     check_transition(order.hold, target)
     order.hold = target
-    order.closed_at = at
     order.refresh_status(at)
 
 

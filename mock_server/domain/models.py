@@ -171,7 +171,6 @@ class Order:
     end_user: Address | None = None
     reseller: Address | None = None
     released_at: datetime | None = None  # when it became OPEN (placement, or release from hold)
-    closed_at: datetime | None = None  # when it was cancelled or voided
     modified_at: datetime | None = None
     next_line_number: int = 1
     delivery_announced: bool = False

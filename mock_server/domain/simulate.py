@@ -26,7 +26,6 @@ class SimulatedStatus(StrEnum):
 def simulate(order: Order, status: SimulatedStatus, now: datetime, pace: Pace) -> Order:
     """A detached copy of `order` dressed in `status`; the stored order is untouched."""
     twin = copy.deepcopy(order)
-    twin.closed_at = None
     if status is SimulatedStatus.HOLD:
         twin.hold = HoldState.ON_HOLD
         twin.released_at = None

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from flask import current_app, g, request
+from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from mock_server.bootstrap import MockServices
@@ -76,7 +76,6 @@ def check_request(
             raise ValidationFailed(
                 [FieldProblem(v.field, v.message, v.value) for v in checked.violations]
             )
-    g.checked_query = checked.query
     return checked
 
 

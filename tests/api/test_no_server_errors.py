@@ -12,13 +12,11 @@ from hypothesis import strategies as st
 from mock_server.app import create_app
 from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
+from tests.conftest import issue_token
 
 _APP = create_app(Settings(), clock=AdjustableClock(FrozenClock()))
 _CLIENT: FlaskClient = _APP.test_client()
-_TOKEN = _CLIENT.get(
-    "/oauth/oauth20/token",
-    query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
-).get_json()["access_token"]
+_TOKEN = issue_token(_CLIENT)
 _HEADERS = {
     "Authorization": f"Bearer {_TOKEN}",
     "IM-CustomerNumber": "20-444444",

@@ -19,7 +19,7 @@ from mock_server.app import create_app
 from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
 from mock_server.contract import load_contract
-from tests.conftest import CUSTOMER, new_order, order_headers
+from tests.conftest import CUSTOMER, issue_token, new_order, order_headers
 
 SANDBOX = "/sandbox/resellers"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -282,10 +282,7 @@ def test_the_journal_lists_recent_calls_and_can_be_cleared(client: FlaskClient, 
 def test_the_journal_keeps_only_the_newest_entries() -> None:
     clock = AdjustableClock(FrozenClock())
     client = create_app(Settings(journal_size=3), clock=clock).test_client()
-    token = client.get(
-        "/oauth/oauth20/token",
-        query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
-    ).get_json()["access_token"]
+    token = issue_token(client)
     client.delete("/__admin/requests")
     for n in range(1, 6):
         client.get(

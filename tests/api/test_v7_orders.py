@@ -22,7 +22,7 @@ from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
 from mock_server.contract import load_contract
 from mock_server.webhooks import RetryPolicy
-from tests.conftest import CUSTOMER, OTHER_CUSTOMER, order_headers
+from tests.conftest import CUSTOMER, OTHER_CUSTOMER, issue_token, order_headers
 from tests.receiver import Received, Receiver
 
 FAST = RetryPolicy(first_backoff=0.01, max_backoff=0.05, max_attempts=4, timeout=2)
@@ -112,10 +112,7 @@ def mock() -> Iterator[Mock]:
     settings = Settings()
     services = build_services(settings, clock=clock, retry_policy=FAST)
     client = create_app(settings, clock=clock, services=services).test_client()
-    token = client.get(
-        "/oauth/oauth20/token",
-        query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
-    ).get_json()["access_token"]
+    token = issue_token(client)
     with Receiver() as hook:
         answer = client.put("/__admin/webhooks", json={"url": hook.url, "secret": SECRET})
         assert answer.status_code == 200

@@ -26,7 +26,7 @@ from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
 from mock_server.contract import load_contract
 from mock_server.webhooks import RetryPolicy
-from tests.conftest import CUSTOMER, OTHER_CUSTOMER, new_order, order_headers
+from tests.conftest import CUSTOMER, OTHER_CUSTOMER, issue_token, new_order, order_headers
 from tests.live import free_port, start_server
 from tests.receiver import Received, Receiver
 
@@ -113,11 +113,7 @@ def mock() -> Iterator[Mock]:
     settings = Settings()
     services = build_services(settings, clock=clock, retry_policy=FAST)
     client = create_app(settings, clock=clock, services=services).test_client()
-    answer = client.get(
-        "/oauth/oauth20/token",
-        query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
-    )
-    yield Mock(client, services, str(answer.get_json()["access_token"]))
+    yield Mock(client, services, issue_token(client))
     # Nothing left for the delivery thread to chase once the receivers are gone.
     services.webhooks.clear_registrations()
     services.webhooks.reset()

@@ -10,16 +10,13 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.config import Settings
-from tests.conftest import new_order
+from tests.conftest import issue_token, new_order
 from tests.live import start_server
 
 
 def _client(strict: bool) -> tuple[FlaskClient, dict[str, str]]:
     client = create_app(Settings(strict=strict)).test_client()
-    token = client.get(
-        "/oauth/oauth20/token",
-        query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
-    ).get_json()["access_token"]
+    token = issue_token(client)
     headers = {
         "Authorization": f"Bearer {token}",
         "IM-CustomerNumber": "20-222222",
