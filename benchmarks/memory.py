@@ -8,7 +8,7 @@
    Reports the RSS growth per order, then a tracemalloc count of live bytes per order on a
    separate sample (--traced orders) with the top allocation sites.
 2. With all those orders stored, times customer-scoped searches (`OrderService.search`
-   alone, and with the page rendered by `views.search_response`): p50/p99 per criteria mix.
+   alone, and with the page rendered by `render.search_response`): p50/p99 per criteria mix.
 
     .venv/bin/python benchmarks/memory.py [--orders 1000000] [--queries 300]
 """
@@ -31,12 +31,12 @@ from typing import Any
 import orjson
 from benchlib import check_quiet, conditions
 
-from mock_server import views
 from mock_server.bootstrap import MockServices, build_services
 from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
-from mock_server.domain.commands import Caller, parse_create
-from mock_server.domain.search import criteria_from_query
+from mock_server.domain.commands import Caller
+from mock_server.http import render
+from mock_server.http.parse import parse_create, parse_search
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -218,9 +218,9 @@ def time_searches(
         for _ in range(queries):
             caller, query = make()
             started = time.perf_counter()
-            page = services.orders.search(caller, criteria_from_query(query))
+            page = services.orders.search(caller, parse_search(query))
             middle = time.perf_counter()
-            views.search_response(page, now, None, None)
+            render.search_response(page, now, None, None)
             ended = time.perf_counter()
             domain.append((middle - started) * 1000)
             rendered.append((ended - started) * 1000)

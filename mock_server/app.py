@@ -12,14 +12,13 @@ from werkzeug.routing import BaseConverter
 from mock_server.bootstrap import MockServices, build_services
 from mock_server.clock import Clock
 from mock_server.config import Settings
-from mock_server.domain.events import EventSink
+from mock_server.domain.ports import EventSink, OrderStore
 from mock_server.http.admin import admin
 from mock_server.http.auth import tokens
 from mock_server.http.context import EXTENSION_KEY, MAX_BODY_BYTES
 from mock_server.http.errors import register_error_handlers
 from mock_server.http.orders import orders
 from mock_server.journal import JournalEntry
-from mock_server.store import OrderStore
 
 
 class _SyncFlask(Flask):

@@ -8,15 +8,14 @@ import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from mock_server import views
 from mock_server.auth import TokenAuthority
 from mock_server.clock import AdjustableClock, Clock
 from mock_server.config import Settings
 from mock_server.contract import Contract, load_contract
 from mock_server.domain.catalog import Catalog, RegionTable
-from mock_server.domain.events import EventSink, FanOut
 from mock_server.domain.lifecycle import Pace
 from mock_server.domain.numbers import OrderNumberSequence
+from mock_server.domain.ports import EventSink, FanOut
 from mock_server.domain.quotes import QuoteBook
 from mock_server.domain.service import OrderService
 from mock_server.fixtures import load_catalog, load_quotes, load_regions
@@ -99,18 +98,22 @@ def build_services(
         deliver_after=timedelta(seconds=settings.deliver_after_seconds),
         restock_after=timedelta(seconds=settings.restock_after_seconds),
     )
-    webhooks = WebhookDispatcher(views.order_event, sender=webhook_sender, policy=retry_policy)
+    webhooks = WebhookDispatcher(sender=webhook_sender, policy=retry_policy)
     if settings.webhook_url:
         webhooks.register(settings.webhook_url, settings.webhook_secret)
     sink: EventSink = FanOut(webhooks, events) if events is not None else webhooks
     numbers = OrderNumberSequence()
     orders = OrderService(
-        store, catalog, regions, adjustable, events=sink, pace=pace, numbers=numbers
+        store,
+        catalog,
+        regions,
+        adjustable,
+        events=sink,
+        pace=pace,
+        numbers=numbers,
+        quotes=QuoteBook.from_data(load_quotes(settings.fixtures_dir)),
     )
-    quotes = QuoteBook.from_data(load_quotes(settings.fixtures_dir))
-    intake = OrderIntake(
-        orders, quotes, sink, adjustable, numbers, background=settings.background_workers
-    )
+    intake = OrderIntake(orders, adjustable, numbers, background=settings.background_workers)
     return MockServices(
         settings=settings,
         clock=adjustable,

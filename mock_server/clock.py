@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
+from mock_server.domain.ports import Clock
 
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current instant, timezone-aware (UTC)."""
-        ...
+__all__ = ["AdjustableClock", "Clock", "FrozenClock", "SystemClock"]
 
 
 class SystemClock:

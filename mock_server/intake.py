@@ -2,8 +2,8 @@
 
 The HTTP handler only checks the request against the contract and calls `submit`, which
 queues the submission and returns its confirmation number. A worker thread (or `drain`,
-in tests) turns each submission into an order through the same `OrderService.create`
-as v6, or into an `im::async_order_create_failed` event saying why not.
+in tests) hands each submission to `OrderService.create_async`, the use case that
+creates the order as v6 does or reports why not.
 """
 
 from __future__ import annotations
@@ -11,14 +11,11 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from mock_server.clock import Clock
 from mock_server.domain.commands import Caller, CreateOrder
-from mock_server.domain.errors import DomainError, FieldProblem, NothingAccepted, ValidationFailed
-from mock_server.domain.events import EventKind, EventSink, OrderEvent
 from mock_server.domain.numbers import OrderNumberSequence
-from mock_server.domain.quotes import QuoteBook
+from mock_server.domain.ports import Clock
 from mock_server.domain.service import OrderService
 
 log = logging.getLogger(__name__)
@@ -35,16 +32,12 @@ class OrderIntake:
     def __init__(
         self,
         orders: OrderService,
-        quotes: QuoteBook,
-        events: EventSink,
         clock: Clock,
         numbers: OrderNumberSequence,
         *,
         background: bool = True,
     ) -> None:
         self._orders = orders
-        self._quotes = quotes
-        self._events = events
         self._clock = clock
         self._numbers = numbers
         self._queue: queue.Queue[Submission] = queue.Queue()
@@ -98,29 +91,9 @@ class OrderIntake:
             self._process(self._queue.get())
 
     def _process(self, submission: Submission) -> None:
-        command = submission.command
         try:
-            if command.quote_number:
-                quote = self._quotes.orderable(
-                    command.quote_number, submission.caller, self._clock.now()
-                )
-                command = replace(command, lines=quote.line_requests())
-            self._orders.create(
-                submission.caller, command, confirmation_number=submission.confirmation_number
-            )
-        except DomainError as error:
-            problems: tuple[FieldProblem, ...] = ()
-            if isinstance(error, ValidationFailed | NothingAccepted):
-                problems = tuple(error.problems)
-            self._events.publish(
-                OrderEvent(
-                    kind=EventKind.ASYNC_CREATE_FAILED,
-                    at=self._clock.now(),
-                    customer_number=submission.caller.customer_number,
-                    customer_order_number=command.customer_order_number,
-                    confirmation_number=submission.confirmation_number,
-                    problems=problems or (FieldProblem("order", error.message),),
-                )
+            self._orders.create_async(
+                submission.caller, submission.command, submission.confirmation_number
             )
         except Exception:  # keep the intake alive; the log says what broke
             log.exception("v7 submission %s failed", submission.confirmation_number)

@@ -1,8 +1,8 @@
-"""Where orders live: a small interface and the in-memory implementation.
+"""Where orders live: the in-memory implementation of the domain's `OrderStore` port.
 
 The store is the one place that knows how orders are indexed. Its `atomically()` block
 is what makes read-modify-write sequences in the service safe under concurrent requests;
-a shared backend would implement the same interface with its own transactions.
+a shared backend would implement the same port with its own transactions.
 """
 
 from __future__ import annotations
@@ -12,38 +12,11 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Protocol
 
 from mock_server.domain.models import Order
+from mock_server.domain.ports import OrderStore
 
-
-class OrderStore(Protocol):
-    def atomically(self) -> AbstractContextManager[object]:
-        """Hold exclusive access for a read-modify-write sequence (re-entrant)."""
-        ...
-
-    def add(self, order: Order) -> None: ...
-
-    def get(self, order_number: str) -> Order | None: ...
-
-    def for_customer(self, customer_number: str) -> Sequence[Order]:
-        """The customer's orders, oldest first; read-only, and only stable while
-        `atomically()` is held. Cost depends on that customer only."""
-        ...
-
-    def has_customer_po(self, customer_number: str, customer_order_number: str) -> bool: ...
-
-    def schedule(self, order: Order) -> None:
-        """Note `order.next_due` so `due()` finds the order when its time comes."""
-        ...
-
-    def due(self, now: datetime) -> list[Order]:
-        """Orders whose next timed step is at or before `now`."""
-        ...
-
-    def reset(self) -> None: ...
-
-    def __len__(self) -> int: ...
+__all__ = ["InMemoryOrderStore", "OrderStore"]
 
 
 class InMemoryOrderStore:

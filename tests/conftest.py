@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from mock_server.app import create_app
 from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
-from mock_server.domain.events import RecordingSink
+from tests.fakes import RecordingSink
 
 settings.register_profile(
     "ci",

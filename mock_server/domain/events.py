@@ -1,11 +1,10 @@
-"""Domain events: what happened to an order, published to a sink (webhooks, a recorder)."""
+"""Domain events: what happened to an order, published to an `EventSink` (see ports)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
 
 from mock_server.domain.errors import FieldProblem
 from mock_server.domain.models import Order
@@ -46,42 +45,3 @@ def order_event(
         customer_order_number=order.customer_order_number,
         confirmation_number=confirmation_number,
     )
-
-
-class EventSink(Protocol):
-    def publish(self, event: OrderEvent) -> None:
-        """Take an event; must not block on I/O (delivery happens elsewhere)."""
-        ...
-
-
-class NullSink:
-    def publish(self, event: OrderEvent) -> None:
-        return None
-
-
-class FanOut:
-    """Publishes each event to several sinks, in order."""
-
-    def __init__(self, *sinks: EventSink) -> None:
-        self.sinks = sinks
-
-    def publish(self, event: OrderEvent) -> None:
-        for sink in self.sinks:
-            sink.publish(event)
-
-
-class RecordingSink:
-    """Keeps every event: the fake used by tests."""
-
-    def __init__(self) -> None:
-        self.events: list[OrderEvent] = []
-
-    def publish(self, event: OrderEvent) -> None:
-        self.events.append(event)
-
-    def kinds(self, order_number: str | None = None) -> list[EventKind]:
-        return [
-            e.kind
-            for e in self.events
-            if order_number is None or (e.order is not None and e.order.number == order_number)
-        ]

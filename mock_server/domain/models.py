@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from mock_server.domain.status import HoldState, LineStatus, OrderStatus
 
 Address = dict[str, str]
+_T = TypeVar("_T")
 
 
 # Carriers a shipment may go with; the shipment's seed picks one.
 CARRIERS = (("UP", "UPS GROUND"), ("FG", "FEDEX GROUND"), ("DH", "DHL NORMAL"))
+# The carrier a line is planned with until a shipment names its own.
+PLANNED_CARRIER = CARRIERS[0]
 MAX_SERIALS = 20  # serial numbers listed per shipment
+MAX_LINE_QUANTITY = 99_999  # a line beyond this is refused like a zero quantity (EQ)
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal) -> Decimal:
+    """Rounded to the cent, half up: every amount the API shows."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def valid_quantity(quantity: int | None) -> bool:
+    """A line quantity the API accepts: at least one unit, at most MAX_LINE_QUANTITY."""
+    return quantity is not None and 0 < quantity <= MAX_LINE_QUANTITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +101,25 @@ class Shipment:
         return digits.isascii() and digits.isdigit() and 1 <= int(digits) <= self.serial_count
 
 
-CENT = Decimal("0.01")
-
-
 class Totals(NamedTuple):
     subtotal: Decimal
     tax: Decimal
     total: Decimal
+
+
+class SubOrder(NamedTuple):
+    """The lines that ship from one warehouse, under one sub-order number."""
+
+    number: str
+    lines: list[OrderLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.extended_price for line in self.lines), Decimal(0))
+
+
+def weight_of(lines: Iterable[OrderLine]) -> Decimal:
+    return sum((line.unit_weight * line.quantity for line in lines), Decimal(0))
 
 
 @lru_cache(maxsize=1024)
@@ -132,6 +160,22 @@ class OrderLine:
     @property
     def extended_price(self) -> Decimal:
         return self.unit_price * self.quantity
+
+    def shipped_by(self, now: datetime) -> tuple[Shipment, ...]:
+        """The shipments that have left by `now` (a simulated order may hold later ones)."""
+        return tuple(s for s in self.shipments if s.shipped_at <= now)
+
+    def shipped_quantity_by(self, now: datetime) -> int:
+        return sum(s.quantity for s in self.shipments if s.shipped_at <= now)
+
+    @property
+    def planned_carrier(self) -> tuple[str, str]:
+        """(code, name) of the carrier the line is planned with before it ships."""
+        return PLANNED_CARRIER
+
+    def copy(self) -> OrderLine:
+        """A detached copy: shipments are immutable and shared."""
+        return _shallow_copy(self)
 
     def status(self, hold: HoldState, now: datetime) -> LineStatus:
         if hold is HoldState.ON_HOLD:
@@ -184,7 +228,7 @@ class Order:
         return sum((line.extended_price for line in self.lines), Decimal(0))
 
     def line_tax(self, line: OrderLine) -> Decimal:
-        return (line.extended_price * self.tax_rate).quantize(CENT, ROUND_HALF_UP)
+        return money(line.extended_price * self.tax_rate)
 
     @property
     def tax(self) -> Decimal:
@@ -202,12 +246,12 @@ class Order:
         for line in self.lines:
             extended = line.extended_price
             subtotal += extended
-            tax += (extended * self.tax_rate).quantize(CENT, ROUND_HALF_UP)
+            tax += money(extended * self.tax_rate)
         return Totals(subtotal, tax, subtotal + tax + self.freight)
 
     @property
     def total_weight(self) -> Decimal:
-        return sum((ln.unit_weight * ln.quantity for ln in self.lines), Decimal(0))
+        return weight_of(self.lines)
 
     def status(self, now: datetime) -> OrderStatus:
         """The header status, derived from the hold state and the lines."""
@@ -248,3 +292,26 @@ class Order:
 
     def sub_order_numbers(self) -> list[str]:
         return list(dict.fromkeys(line.sub_order_number for line in self.lines))
+
+    def sub_orders(self) -> list[SubOrder]:
+        """The order split by sub-order number, in the order the sub-orders were opened."""
+        groups: dict[str, list[OrderLine]] = {}
+        for line in self.lines:
+            groups.setdefault(line.sub_order_number, []).append(line)
+        return [SubOrder(number, lines) for number, lines in groups.items()]
+
+    def snapshot(self) -> Order:
+        """A detached copy, consistent as of now: rendered and published outside the store's
+        lock while the stored order moves on. Addresses are replaced, never changed in place,
+        and shipments are immutable, so both are shared."""
+        twin = _shallow_copy(self)
+        twin.lines = [line.copy() for line in self.lines]
+        return twin
+
+
+def _shallow_copy(item: _T) -> _T:
+    # Faster than dataclasses.replace or copy.copy for slotted classes: no __init__, no reduce.
+    twin = object.__new__(type(item))
+    for name in type(item).__slots__:  # type: ignore[attr-defined]
+        object.__setattr__(twin, name, getattr(item, name))
+    return twin

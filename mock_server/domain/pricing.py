@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 
 from mock_server.domain.catalog import Product, Region
-from mock_server.domain.models import OrderLine
+from mock_server.domain.models import OrderLine, money, weight_of
 
-CENT = Decimal("0.01")
 FREIGHT_BASE = Decimal("4.95")
 FREIGHT_PER_WEIGHT_UNIT = Decimal("0.35")
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def unit_price(product: Product, region: Region, quoted: Decimal | None = None) -> Decimal:
@@ -33,8 +28,7 @@ def _converted(base: Decimal, fx_rate: Decimal) -> Decimal:
 def freight(lines: Iterable[OrderLine], fx_rate: Decimal = Decimal(1)) -> Decimal:
     """A base charge plus a charge by weight, in the region's currency; licences and other
     digital goods ship free."""
-    weight = sum((line.unit_weight * line.quantity for line in lines), Decimal(0))
-    return _freight_charge(weight, fx_rate)
+    return _freight_charge(weight_of(lines), fx_rate)
 
 
 @lru_cache(maxsize=4096)

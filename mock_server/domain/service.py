@@ -1,18 +1,20 @@
 """The Orders API's use cases: create, read, search, modify, release, cancel.
 
 Every method takes the caller (whose customer number scopes what they can see), reads
-time from the injected clock, enforces the rules, and publishes events to the sink.
+time from the injected clock and enforces the rules inside one unit of work: the store's
+lock is held while the order changes; what leaves the lock (the answer, the events) is a
+snapshot taken inside it; events are published only after the lock is released.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
-from mock_server.clock import Clock
 from mock_server.domain.catalog import Catalog, Region, RegionTable
 from mock_server.domain.commands import (
     Caller,
@@ -24,28 +26,28 @@ from mock_server.domain.commands import (
 )
 from mock_server.domain.errors import (
     CancellationRefused,
+    DomainError,
     FieldProblem,
     ModificationRefused,
     NothingAccepted,
     OrderNotFound,
     ValidationFailed,
 )
-from mock_server.domain.events import EventKind, EventSink, NullSink, order_event
+from mock_server.domain.events import EventKind, OrderEvent, order_event
 from mock_server.domain.lifecycle import Pace, close_order, open_order, settle
-from mock_server.domain.models import Order, OrderLine, ingram_line_number
+from mock_server.domain.models import Order, OrderLine, ingram_line_number, valid_quantity
 from mock_server.domain.numbers import (
     OrderNumberSequence,
     base_order_number,
     sub_order_number,
 )
+from mock_server.domain.ports import Clock, EventSink, NullSink, OrderStore
 from mock_server.domain.pricing import freight, unit_price
+from mock_server.domain.quotes import QuoteBook
 from mock_server.domain.search import SearchCriteria, SearchPage, page_of
 from mock_server.domain.simulate import SimulatedStatus
 from mock_server.domain.simulate import simulate as simulate_status
 from mock_server.domain.status import HoldState
-from mock_server.store import OrderStore
-
-MAX_LINE_QUANTITY = 99_999  # a line beyond this is refused like a zero quantity (EQ)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ class OrderService:
         events: EventSink | None = None,
         pace: Pace | None = None,
         numbers: OrderNumberSequence | None = None,
+        quotes: QuoteBook | None = None,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -94,6 +97,18 @@ class OrderService:
         self.events: EventSink = events or NullSink()
         self.pace = pace or Pace()
         self.numbers = numbers or OrderNumberSequence()
+        self.quotes = quotes or QuoteBook(())
+
+    @contextmanager
+    def _unit_of_work(self) -> Iterator[_Work]:
+        """The store's lock around one use case. Events noted in it are published, with
+        snapshots of their orders, after the lock is released; none if the case fails."""
+        work = _Work()
+        with self.store.atomically():
+            yield work
+            events = work.detached_events()
+        for event in events:
+            self.events.publish(event)
 
     # -- create -------------------------------------------------------------------------
 
@@ -111,7 +126,7 @@ class OrderService:
             raise NothingAccepted(
                 [FieldProblem("lines", f"{r.code}: {r.reason}", r.part_number) for r in rejected]
             )
-        with self.store.atomically():
+        with self._unit_of_work() as work:
             duplicate_check = command.customer_order_number and not command.allow_duplicate_po
             if duplicate_check and self.store.has_customer_po(
                 caller.customer_number, command.customer_order_number
@@ -155,11 +170,35 @@ class OrderService:
             if order.hold is HoldState.OPEN:
                 open_order(order, now, self.pace)
             self.store.add(order)
-            self.events.publish(order_event(order, EventKind.CREATED, now, confirmation_number))
+            work.note(order_event(order, EventKind.CREATED, now, confirmation_number))
             if order.hold is HoldState.ON_HOLD:
-                self.events.publish(order_event(order, EventKind.ON_HOLD, now))
-            self._settle(order, now)
-        return CreateResult(order, rejected)
+                work.note(order_event(order, EventKind.ON_HOLD, now))
+            self._settle(order, now, work)
+            snapshot = work.snapshot(order)
+        return CreateResult(snapshot, rejected)
+
+    def create_async(self, caller: Caller, command: CreateOrder, confirmation_number: str) -> None:
+        """The v7 outcome: the order is created as by v6 (from its quote's lines and prices
+        when it names a quote), or an `im::async_order_create_failed` event says why not."""
+        try:
+            if command.quote_number:
+                quote = self.quotes.orderable(command.quote_number, caller, self.clock.now())
+                command = replace(command, lines=quote.line_requests())
+            self.create(caller, command, confirmation_number=confirmation_number)
+        except DomainError as error:
+            problems: tuple[FieldProblem, ...] = ()
+            if isinstance(error, ValidationFailed | NothingAccepted):
+                problems = tuple(error.problems)
+            self.events.publish(
+                OrderEvent(
+                    kind=EventKind.ASYNC_CREATE_FAILED,
+                    at=self.clock.now(),
+                    customer_number=caller.customer_number,
+                    customer_order_number=command.customer_order_number,
+                    confirmation_number=confirmation_number,
+                    problems=problems or (FieldProblem("order", error.message),),
+                )
+            )
 
     def _accept_lines(
         self, lines: tuple[LineRequest, ...]
@@ -178,7 +217,7 @@ class OrderService:
                         customer_line_number=line.customer_line_number,
                     )
                 )
-            elif not 0 < line.quantity <= MAX_LINE_QUANTITY:
+            elif not valid_quantity(line.quantity):
                 rejected.append(
                     RejectedLine(
                         "EQ",
@@ -250,20 +289,21 @@ class OrderService:
         `simulate` returns a detached copy dressed in that status (sandbox only).
         """
         now = self.clock.now()
-        with self.store.atomically():
+        with self._unit_of_work() as work:
             order = self._owned(caller, order_number, region_code)
-            self._settle(order, now)
+            self._settle(order, now, work)
             if simulate is not None:
                 return simulate_status(order, simulate, now, self.pace)
-            return order
+            return work.snapshot(order)
 
     def search(self, caller: Caller, criteria: SearchCriteria) -> SearchPage:
         now = self.clock.now()
-        with self.store.atomically():
+        with self._unit_of_work() as work:
             # Bring every due order up to date first: search filters on settled statuses.
             for order in self.store.due(now):
-                self._settle(order, now)
-            return page_of(self.store.for_customer(caller.customer_number), criteria, now)
+                self._settle(order, now, work)
+            page = page_of(self.store.for_customer(caller.customer_number), criteria, now)
+            return replace(page, orders=[work.snapshot(order) for order in page.orders])
 
     # -- modify, release, cancel --------------------------------------------------------
 
@@ -278,37 +318,33 @@ class OrderService:
     ) -> ModifyResult:
         """Change a held order, and/or release it. Raises OrderNotFound, ModificationRefused."""
         now = self.clock.now()
-        with self.store.atomically():
-            order = self._owned(caller, order_number, region_code)
-            self._settle(order, now)
-            if order.hold is not HoldState.ON_HOLD:
-                raise ModificationRefused()
+        with self._unit_of_work() as work:
+            order = self._held(caller, order_number, region_code, work, ModificationRefused)
             rejected = self._apply_changes(order, change)
             descriptions = []
             if not change.is_empty:
                 order.modified_at = now
                 descriptions.append("Order modified")
-                self.events.publish(order_event(order, EventKind.MODIFIED, now))
+                work.note(order_event(order, EventKind.MODIFIED, now))
             if release:
+                if not change.is_empty:
+                    work.snapshot(order)  # the modified event shows the order before release
                 open_order(order, now, self.pace)
                 descriptions.append("Order released")
-                self.events.publish(order_event(order, EventKind.RELEASED, now))
-                self._settle(order, now)
+                work.note(order_event(order, EventKind.RELEASED, now))
+                self._settle(order, now, work)
             self.store.schedule(order)
-            return ModifyResult(order, rejected, "; ".join(descriptions), now)
+            return ModifyResult(work.snapshot(order), rejected, "; ".join(descriptions), now)
 
     def cancel(self, caller: Caller, order_number: str, *, region_code: str | None = None) -> Order:
         """Cancel a held order. Raises OrderNotFound, CancellationRefused."""
         now = self.clock.now()
-        with self.store.atomically():
-            order = self._owned(caller, order_number, region_code)
-            self._settle(order, now)
-            if order.hold is not HoldState.ON_HOLD:
-                raise CancellationRefused()
+        with self._unit_of_work() as work:
+            order = self._held(caller, order_number, region_code, work, CancellationRefused)
             close_order(order, HoldState.CANCELED, now)
             order.next_due = None
-            self.events.publish(order_event(order, EventKind.CANCELED, now))
-            return order
+            work.note(order_event(order, EventKind.CANCELED, now))
+            return work.snapshot(order)
 
     def _apply_changes(self, order: Order, change: ModifyOrder) -> list[RejectedLine]:
         region = self.regions.get(order.region_code)
@@ -340,8 +376,9 @@ class OrderService:
         if change.action is LineAction.ADD:
             if self.catalog.find(change.part_number) is None:
                 return reject("EN", f"ERROR-PART-NOT-FOUND {change.part_number}")
-            if change.quantity is None or not 0 < change.quantity <= MAX_LINE_QUANTITY:
+            if not valid_quantity(change.quantity):
                 return reject("EQ", "ERROR-INVALID-QTY")
+            assert change.quantity is not None  # valid_quantity said so
             request = LineRequest(
                 customer_line_number=change.customer_line_number or f"{order.next_line_number:03d}",
                 part_number=change.part_number,
@@ -359,7 +396,7 @@ class OrderService:
             order.lines.remove(line)
             return None
         if change.quantity is not None:
-            if not 0 < change.quantity <= MAX_LINE_QUANTITY:
+            if not valid_quantity(change.quantity):
                 return reject("EQ", "ERROR-INVALID-QTY")
             product = self.catalog.find(line.part_number)
             on_hand = product.stock.get(line.warehouse_id, 0) if product else 0
@@ -374,10 +411,10 @@ class OrderService:
     def run_due(self) -> int:
         """Settle every order whose timed step has come; returns how many were settled."""
         now = self.clock.now()
-        with self.store.atomically():
+        with self._unit_of_work() as work:
             due = self.store.due(now)
             for order in due:
-                self._settle(order, now)
+                self._settle(order, now, work)
         return len(due)
 
     def reset(self) -> None:
@@ -396,12 +433,66 @@ class OrderService:
             raise OrderNotFound()
         return order
 
+    def _held(
+        self,
+        caller: Caller,
+        order_number: str,
+        region_code: str | None,
+        work: _Work,
+        refusal: type[DomainError],
+    ) -> Order:
+        """The caller's order, settled, if it is still on customer hold: only held orders
+        can be modified, released or cancelled. Raises OrderNotFound or `refusal`."""
+        order = self._owned(caller, order_number, region_code)
+        self._settle(order, self.clock.now(), work)
+        if order.hold is not HoldState.ON_HOLD:
+            raise refusal()
+        return order
+
     def _region_country(self, order: Order) -> str:
         return self.regions.get(order.region_code).country_code
 
-    def _settle(self, order: Order, now: datetime) -> None:
+    def _settle(self, order: Order, now: datetime, work: _Work) -> None:
         before = order.next_due
         for event in settle(order, now, self.pace):
-            self.events.publish(event)
+            work.note(event)
         if order.next_due is not None and order.next_due != before:
             self.store.schedule(order)
+
+
+class _Work:
+    """What one unit of work produced: its events, each paired with a snapshot of its order.
+
+    An event shows its order as it stands at the first snapshot taken after the event was
+    noted (`snapshot`, or the one taken when the work ends): the events of one settle
+    share one copy, and a use case snapshots between two events only where the order
+    changes between them."""
+
+    __slots__ = ("_events", "_twins")
+
+    def __init__(self) -> None:
+        self._events: list[OrderEvent] = []
+        self._twins: list[Order | None] = []  # per event: its snapshot, once taken
+
+    def note(self, event: OrderEvent) -> None:
+        self._events.append(event)
+        self._twins.append(None)
+
+    def snapshot(self, order: Order) -> Order:
+        """A detached copy of `order` as it stands now, which also dresses the events
+        about `order` noted since its last snapshot."""
+        twin = order.snapshot()
+        for i, event in enumerate(self._events):
+            if self._twins[i] is None and event.order is order:
+                self._twins[i] = twin
+        return twin
+
+    def detached_events(self) -> list[OrderEvent]:
+        """Every event, in the order noted, with a snapshot instead of the live order."""
+        result = []
+        for i, event in enumerate(self._events):
+            if event.order is not None:
+                twin = self._twins[i] or self.snapshot(event.order)
+                event = replace(event, order=twin)
+            result.append(event)
+        return result

@@ -7,13 +7,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
-from mock_server import views
-from mock_server.domain.commands import parse_create, parse_modify
 from mock_server.domain.errors import ValidationFailed
-from mock_server.domain.search import criteria_from_query
 from mock_server.domain.simulate import SimulatedStatus
+from mock_server.http import render
 from mock_server.http.context import caller, check_request, json_body, services
 from mock_server.http.errors import empty_response, json_response, v7_error_response
+from mock_server.http.parse import parse_create, parse_modify, parse_search
 
 orders = Blueprint("orders", __name__)
 
@@ -44,7 +43,7 @@ def create_order_v6() -> Response:
     svc = services()
     result = svc.orders.create(caller(), parse_create(body))
     status = 207 if result.rejected else 201
-    return json_response(views.create_response(result, svc.clock.now(), svc.catalog), status)
+    return json_response(render.create_response(result, svc.clock.now(), svc.catalog), status)
 
 
 @orders.post("/resellers/v7/orders")
@@ -56,7 +55,7 @@ def create_order_v7() -> Response:
         return v7_error_response(error)
     submission = services().intake.submit(caller(), parse_create(body))
     quote = submission.command.quote_number
-    return json_response(views.v7_confirmation(quote, submission.confirmation_number))
+    return json_response(render.v7_confirmation(quote, submission.confirmation_number))
 
 
 @orders.get("/resellers/v6.1/orders/<ordernumber>")
@@ -70,20 +69,20 @@ def get_order_details(ordernumber: str) -> Response:
         region_code=checked.query.get("regionCode"),
         simulate=SimulatedStatus(simulated) if simulated else None,
     )
-    return json_response(views.order_detail(order, svc.clock.now(), svc.catalog))
+    return json_response(render.order_detail(order, svc.clock.now(), svc.catalog))
 
 
 @orders.get("/resellers/v6/orders/search")
 def search_orders() -> Response:
     checked = check_request("searchOrders")
     svc = services()
-    criteria = criteria_from_query(checked.query)
+    criteria = parse_search(checked.query)
     page = svc.orders.search(caller(), criteria)
     if page.records_found == 0:
         return empty_response(204)
     next_page = _page_link(page.page_number + 1) if page.has_next else None
     previous_page = _page_link(page.page_number - 1) if page.has_previous else None
-    body = views.search_response(page, svc.clock.now(), next_page, previous_page)
+    body = render.search_response(page, svc.clock.now(), next_page, previous_page)
     return json_response(body)
 
 
@@ -99,7 +98,7 @@ def modify_order(orderNumber: str) -> Response:
     checked = check_request("modifyOrder", {"orderNumber": orderNumber}, body=body)
     svc = services()
     release = checked.query.get("actionCode") == "release"
-    change = parse_modify(body if isinstance(body, dict) else {})
+    change = parse_modify(body)
     result = svc.orders.modify(
         caller(),
         orderNumber,
@@ -108,7 +107,7 @@ def modify_order(orderNumber: str) -> Response:
         region_code=checked.query.get("regionCode"),
     )
     status = 207 if result.rejected else 200
-    return json_response(views.modify_response(result, svc.clock.now()), status)
+    return json_response(render.modify_response(result, svc.clock.now()), status)
 
 
 @orders.delete("/resellers/v6/orders/<order:OrderNumber>")

@@ -25,7 +25,7 @@ from mock_server.domain.errors import (
     OrderNotFound,
     ValidationFailed,
 )
-from mock_server.domain.events import EventKind, RecordingSink
+from mock_server.domain.events import EventKind
 from mock_server.domain.numbers import OrderNumberSequence, base_order_number
 from mock_server.domain.service import OrderService
 from mock_server.domain.status import (
@@ -36,6 +36,7 @@ from mock_server.domain.status import (
 )
 from mock_server.fixtures import load_catalog, load_regions
 from mock_server.store import InMemoryOrderStore
+from tests.fakes import RecordingSink
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ME = Caller("20-222222", "US")

@@ -1,24 +1,20 @@
-"""Orders rendered as the API's JSON bodies. Plain functions of domain objects and time.
+"""The API's answers: domain objects (snapshots) mapped to JSON bodies.
 
-Field names and types follow our contract (which follows the strict SDK models): money
-is a JSON number, counts are integers, dates are strings. Empty optional fields are left
-out rather than sent as null.
+Rendering reads facts off the domain model and only maps them to field names; it works
+nothing out. Names and types follow our contract (which follows the strict SDK models);
+`mock_server.wire` holds the conventions shared with webhook bodies.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from decimal import Decimal
-from typing import Any
 
 from mock_server.domain.catalog import Catalog
-from mock_server.domain.events import EventKind, OrderEvent
 from mock_server.domain.models import Address, Order, OrderLine, Shipment, Totals
 from mock_server.domain.search import SearchPage
 from mock_server.domain.service import CreateResult, ModifyResult, RejectedLine
-
-Json = dict[str, Any]
+from mock_server.wire import Json, amount, compact, day, order_link, timestamp
 
 _DETAIL_ADDRESS = (
     "contact", "companyName", "addressLine1", "addressLine2", "addressLine3", "city", "state",
@@ -33,31 +29,11 @@ _CREATE_END_USER = ("endUserId", *_CREATE_ADDRESS[1:])
 _MODIFY_ADDRESS = ("addressId", *_DETAIL_ADDRESS)
 
 
-def amount(value: Decimal) -> float:
-    return float(value)
-
-
-def timestamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-def day(moment: datetime) -> str:
-    return moment.date().isoformat()
-
-
 def _address(address: Address | None, keys: Iterable[str]) -> Json | None:
     if not address:
         return None
     picked = {k: address[k] for k in keys if k in address}
     return picked or None
-
-
-def _compact(body: Json) -> Json:
-    return {k: v for k, v in body.items() if v is not None and v != ""}
-
-
-def order_link(order_number: str) -> Json:
-    return {"topic": "orders", "href": f"/resellers/v6.1/orders/{order_number}", "type": "GET"}
 
 
 # -- create -----------------------------------------------------------------------------
@@ -86,13 +62,13 @@ def created_order(
     }
     if result.rejected:
         body["rejectedLineItems"] = [_create_rejection(r) for r in result.rejected]
-    return _compact(body)
+    return compact(body)
 
 
 def create_response(result: CreateResult, now: datetime, catalog: Catalog) -> Json:
     order = result.order
     totals = order.totals()
-    return _compact(
+    return compact(
         {
             "customerOrderNumber": order.customer_order_number,
             "endCustomerOrderNumber": order.end_customer_order_number,
@@ -110,7 +86,7 @@ def create_response(result: CreateResult, now: datetime, catalog: Catalog) -> Js
 
 def _created_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog) -> Json:
     warehouse = catalog.warehouses.get(line.warehouse_id)
-    return _compact(
+    return compact(
         {
             "subOrderNumber": line.sub_order_number,
             "ingramLineNumber": line.ingram_line_number,
@@ -126,10 +102,10 @@ def _created_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog
             "specialBidNumber": line.special_bid_number,
             "notes": line.notes,
             "shipmentDetails": [
-                _compact(
+                compact(
                     {
-                        "carrierCode": "UP",
-                        "carrierName": "UPS GROUND",
+                        "carrierCode": line.planned_carrier[0],
+                        "carrierName": line.planned_carrier[1],
                         "shipFromWarehouseId": line.warehouse_id,
                         "shipFromLocation": warehouse.name if warehouse else "",
                     }
@@ -140,7 +116,7 @@ def _created_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog
 
 
 def _create_rejection(rejected: RejectedLine) -> Json:
-    return _compact(
+    return compact(
         {
             "customerLinenumber": rejected.customer_line_number,
             "ingramPartNumber": rejected.part_number,
@@ -157,7 +133,7 @@ def _create_rejection(rejected: RejectedLine) -> Json:
 
 def order_detail(order: Order, now: datetime, catalog: Catalog) -> Json:
     totals = order.totals()
-    return _compact(
+    return compact(
         {
             "ingramOrderNumber": order.number,
             "ingramOrderDate": timestamp(order.created_at),
@@ -183,7 +159,6 @@ def order_detail(order: Order, now: datetime, catalog: Catalog) -> Json:
 
 def _detail_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog) -> Json:
     warehouse = catalog.warehouses.get(line.warehouse_id)
-    shipped = [s for s in line.shipments if s.shipped_at <= now]
     body: Json = {
         "subOrderNumber": line.sub_order_number,
         "ingramOrderLineNumber": line.ingram_line_number,
@@ -206,12 +181,13 @@ def _detail_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog)
         "backOrderETADate": day(line.stock_arrives_at) if line.stock_arrives_at else None,
         "lineNotes": line.notes,
         "shipmentDetails": [
-            _shipment_detail(s, line, warehouse.name if warehouse else "", now) for s in shipped
+            _shipment_detail(s, line, warehouse.name if warehouse else "", now)
+            for s in line.shipped_by(now)
         ]
         or None,
         "links": [order_link(order.number)],
     }
-    return _compact(body)
+    return compact(body)
 
 
 def _shipment_detail(s: Shipment, line: OrderLine, location: str, now: datetime) -> Json:
@@ -223,10 +199,10 @@ def _shipment_detail(s: Shipment, line: OrderLine, location: str, now: datetime)
         "quantity": s.quantity,
         "shippedDate": day(s.shipped_at),
         "estimatedDeliveryDate": day(delivered_at),
-        "deliveredDate": day(delivered_at) if delivered_at <= now else None,
+        "deliveredDate": day(delivered_at) if s.is_delivered(now) else None,
         "carrierPickupDate": day(s.shipped_at),
         "trackingDetails": [
-            _compact(
+            compact(
                 {
                     "trackingNumber": tracking,
                     "trackingUrl": f"https://tracking.example.invalid/{tracking}",
@@ -238,7 +214,7 @@ def _shipment_detail(s: Shipment, line: OrderLine, location: str, now: datetime)
             )
         ],
     }
-    return _compact(
+    return compact(
         {
             "quantity": s.quantity,
             "deliveryNumber": s.delivery_number,
@@ -249,7 +225,7 @@ def _shipment_detail(s: Shipment, line: OrderLine, location: str, now: datetime)
             "shipFromLocation": location,
             "invoiceNumber": invoice,
             "invoiceDate": day(s.shipped_at) if invoice else None,
-            "carrierDetails": [_compact(carrier)],
+            "carrierDetails": [compact(carrier)],
         }
     )
 
@@ -260,7 +236,7 @@ def _shipment_detail(s: Shipment, line: OrderLine, location: str, now: datetime)
 def search_response(
     page: SearchPage, now: datetime, next_page: str | None, previous_page: str | None
 ) -> Json:
-    return _compact(
+    return compact(
         {
             "recordsFound": page.records_found,
             "pageSize": page.page_size,
@@ -274,19 +250,16 @@ def search_response(
 
 def _search_row(order: Order, now: datetime) -> Json:
     status = order.status(now).value
-    sub_orders = []
-    for number in order.sub_order_numbers():
-        lines = [line for line in order.lines if line.sub_order_number == number]
-        total = sum((line.extended_price for line in lines), Decimal(0))
-        sub_orders.append(
-            {
-                "subOrderNumber": number,
-                "subOrderTotal": amount(total),
-                "subOrderStatus": status,
-                "links": [order_link(order.number)],
-            }
-        )
-    return _compact(
+    sub_orders = [
+        {
+            "subOrderNumber": sub_order.number,
+            "subOrderTotal": amount(sub_order.total),
+            "subOrderStatus": status,
+            "links": [order_link(order.number)],
+        }
+        for sub_order in order.sub_orders()
+    ]
+    return compact(
         {
             "ingramOrderNumber": order.number,
             "ingramOrderDate": timestamp(order.created_at),
@@ -307,7 +280,7 @@ def _search_row(order: Order, now: datetime) -> Json:
 def modify_response(result: ModifyResult, now: datetime) -> Json:
     order = result.order
     totals = order.totals()
-    return _compact(
+    return compact(
         {
             "ingramOrderNumber": order.number,
             "changeDescription": result.change_description,
@@ -329,7 +302,7 @@ def modify_response(result: ModifyResult, now: datetime) -> Json:
 
 
 def _modified_line(line: OrderLine) -> Json:
-    return _compact(
+    return compact(
         {
             "subOrderNumber": line.sub_order_number,
             "ingramLineNumber": line.ingram_line_number,
@@ -339,14 +312,17 @@ def _modified_line(line: OrderLine) -> Json:
             "quantityOrdered": line.quantity,
             "quantityConfirmed": line.confirmed,
             "quantityBackOrdered": line.backordered,
-            "shipmentDetails": {"carrierCode": "UP", "carrierName": "UPS GROUND"},
+            "shipmentDetails": {
+                "carrierCode": line.planned_carrier[0],
+                "carrierName": line.planned_carrier[1],
+            },
             "notes": line.notes,
         }
     )
 
 
 def _modify_rejection(rejected: RejectedLine) -> Json:
-    return _compact(
+    return compact(
         {
             "ingramLineNumber": rejected.ingram_line_number,
             "customerLineNumber": rejected.customer_line_number,
@@ -355,77 +331,6 @@ def _modify_rejection(rejected: RejectedLine) -> Json:
             "quantityOrdered": rejected.quantity,
             "rejectCode": rejected.code,
             "rejectReason": rejected.reason,
-        }
-    )
-
-
-# -- webhook events ---------------------------------------------------------------------
-
-
-def order_event(event: OrderEvent, event_id: str) -> Json:
-    """The envelope POSTed to the customer's callback URL for one domain event."""
-    resource: Json = {
-        "eventType": event.kind.value,
-        "customerOrderNumber": event.customer_order_number,
-        "confirmationNumber": event.confirmation_number or None,
-    }
-    order = event.order
-    if order is not None:
-        resource.update(
-            {
-                "orderNumber": order.number,
-                "orderEntryTimeStamp": timestamp(order.created_at),
-                "lines": [_event_line(order, line, event.at) for line in order.lines],
-                "links": [order_link(order.number)],
-            }
-        )
-    if event.problems:
-        resource["errors"] = [
-            _compact({"field": p.field, "message": p.message, "value": p.value})
-            for p in event.problems
-        ]
-    created = event.kind in (EventKind.CREATED, EventKind.ASYNC_CREATE_FAILED)
-    return {
-        "topic": "resellers/orders",
-        "event": "im::created" if created else "im::updated",
-        "eventTimeStamp": event.at.isoformat(timespec="milliseconds"),
-        "eventId": event_id,
-        # customerOrderNumber stays even when empty: receivers key on it (v7 may omit a PO).
-        "resource": [{**_compact(resource), "customerOrderNumber": event.customer_order_number}],
-    }
-
-
-def _event_line(order: Order, line: OrderLine, at: datetime) -> Json:
-    shipped = [s for s in line.shipments if s.shipped_at <= at]
-    return _compact(
-        {
-            "LineNumber": line.ingram_line_number,
-            "subOrderNumber": line.sub_order_number,
-            "lineStatus": line.status(order.hold, at).value,
-            "ingramPartNumber": line.part_number,
-            "vendorPartNumber": line.vendor_part_number,
-            "requestedQuantity": str(line.quantity),
-            "shippedQuantity": str(sum(s.quantity for s in shipped)),
-            "backorderedQuantity": str(line.backordered),
-            "shipmentDetails": [
-                {
-                    "shipmentDate": day(s.shipped_at),
-                    "shipFromWarehouseId": line.warehouse_id,
-                    "carrierCode": s.carrier_code,
-                    "carrierName": s.carrier_name,
-                    "packageDetails": [
-                        {
-                            "cartonNumber": "1",
-                            "quantityInbox": str(s.quantity),
-                            "trackingNumber": s.tracking_number,
-                        }
-                    ],
-                }
-                for s in shipped
-            ]
-            or None,
-            "serialNumberDetails": [{"serialNumber": n} for s in shipped for n in s.serial_numbers]
-            or None,
         }
     )
 

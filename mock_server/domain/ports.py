@@ -1,0 +1,75 @@
+"""The domain's ports: what it needs from the world, stated here and implemented by adapters.
+
+`mock_server.store` implements `OrderStore`, `mock_server.clock` implements `Clock`, the
+webhook dispatcher implements `EventSink`. The domain imports only this module, never them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from mock_server.domain.models import Order
+
+if TYPE_CHECKING:
+    from mock_server.domain.events import OrderEvent
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware (UTC)."""
+        ...
+
+
+class OrderStore(Protocol):
+    def atomically(self) -> AbstractContextManager[object]:
+        """Hold exclusive access for a read-modify-write sequence (re-entrant)."""
+        ...
+
+    def add(self, order: Order) -> None: ...
+
+    def get(self, order_number: str) -> Order | None: ...
+
+    def for_customer(self, customer_number: str) -> Sequence[Order]:
+        """The customer's orders, oldest first; read-only, and only stable while
+        `atomically()` is held. Cost depends on that customer only."""
+        ...
+
+    def has_customer_po(self, customer_number: str, customer_order_number: str) -> bool: ...
+
+    def schedule(self, order: Order) -> None:
+        """Note `order.next_due` so `due()` finds the order when its time comes."""
+        ...
+
+    def due(self, now: datetime) -> list[Order]:
+        """Orders whose next timed step is at or before `now`."""
+        ...
+
+    def reset(self) -> None: ...
+
+    def __len__(self) -> int: ...
+
+
+class EventSink(Protocol):
+    def publish(self, event: OrderEvent) -> None:
+        """Take an event; called after the store's lock is released. Must not block on I/O
+        (delivery happens elsewhere)."""
+        ...
+
+
+class NullSink:
+    def publish(self, event: OrderEvent) -> None:
+        return None
+
+
+class FanOut:
+    """Publishes each event to several sinks, in order."""
+
+    def __init__(self, *sinks: EventSink) -> None:
+        self.sinks = sinks
+
+    def publish(self, event: OrderEvent) -> None:
+        for sink in self.sinks:
+            sink.publish(event)

@@ -1,0 +1,34 @@
+"""JSON conventions shared by the API's answers and the webhook bodies.
+
+Money is a JSON number, counts are integers, dates are strings; empty optional fields are
+left out rather than sent as null.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+Json = dict[str, Any]
+
+
+def amount(value: Decimal) -> float:
+    return float(value)
+
+
+def timestamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def day(moment: datetime) -> str:
+    return moment.date().isoformat()
+
+
+def compact(body: Json) -> Json:
+    """`body` without its absent (None) and empty-string fields."""
+    return {k: v for k, v in body.items() if v is not None and v != ""}
+
+
+def order_link(order_number: str) -> Json:
+    return {"topic": "orders", "href": f"/resellers/v6.1/orders/{order_number}", "type": "GET"}
