@@ -51,7 +51,7 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions[EXTENSION_KEY] = services
     if settings.background_workers:
-        services.start_background()
+        services.control.start_ticker()
 
     app.register_blueprint(tokens)
     app.register_blueprint(orders)

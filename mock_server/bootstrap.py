@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import gc
-import logging
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from mock_server.auth import TokenAuthority
 from mock_server.clock import AdjustableClock, Clock
 from mock_server.config import Settings
 from mock_server.contract import Contract, load_contract
+from mock_server.control import MockControl
 from mock_server.domain.catalog import Catalog, RegionTable
 from mock_server.domain.lifecycle import Pace
 from mock_server.domain.numbers import OrderNumberSequence
@@ -23,8 +21,6 @@ from mock_server.intake import OrderIntake
 from mock_server.journal import Bounded, JournalEntry, ViolationLog
 from mock_server.store import InMemoryOrderStore, OrderStore
 from mock_server.webhooks import RetryPolicy, Sender, WebhookDispatcher
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -41,43 +37,10 @@ class MockServices:
     violations: ViolationLog
     webhooks: WebhookDispatcher
     intake: OrderIntake
-    _ticker: threading.Thread | None = None
-    _stopping: threading.Event = field(default_factory=threading.Event)
-
-    def start_background(self, interval_seconds: float = 1.0) -> None:
-        """Settle due orders on a daemon thread, so events fire as mock time passes."""
-        if self._ticker is not None:
-            return
-
-        def tick() -> None:
-            while not self._stopping.wait(interval_seconds):
-                try:
-                    self.orders.run_due()
-                except Exception:  # keep ticking: one bad order must not stop time
-                    log.exception("background settle failed")
-                # Stored orders live until reset: move them out of the collector's sight, so
-                # full collections stop walking every order (they caused the POST p99 tail).
-                gc.freeze()
-
-        self._ticker = threading.Thread(target=tick, name="ingram-mock-ticker", daemon=True)
-        self._ticker.start()
-
-    def stop_background(self) -> None:
-        self._stopping.set()
+    control: MockControl
 
     def reset(self) -> None:
-        """Empty state: queued v7 submissions, orders, deliveries, journals, mock-time offset.
-
-        Webhook registrations and issued tokens survive; order numbers are never reused.
-        """
-        self.intake.discard()
-        self.orders.reset()
-        if self._ticker is not None:
-            gc.unfreeze()  # let the collector reclaim what the old orders held
-        self.webhooks.reset()
-        self.journal.clear()
-        self.violations.clear(keep_report=True)
-        self.clock.reset()
+        self.control.reset()
 
 
 def build_services(
@@ -114,6 +77,8 @@ def build_services(
         quotes=QuoteBook.from_data(load_quotes(settings.fixtures_dir)),
     )
     intake = OrderIntake(orders, adjustable, numbers, background=settings.background_workers)
+    journal: Bounded[JournalEntry] = Bounded(settings.journal_size)
+    violations = ViolationLog(settings.journal_size, settings.violations_report)
     return MockServices(
         settings=settings,
         clock=adjustable,
@@ -127,8 +92,9 @@ def build_services(
             client_secret=settings.client_secret,
             ttl_seconds=settings.token_ttl_seconds,
         ),
-        journal=Bounded(settings.journal_size),
-        violations=ViolationLog(settings.journal_size, settings.violations_report),
+        journal=journal,
+        violations=violations,
         webhooks=webhooks,
         intake=intake,
+        control=MockControl(adjustable, orders, intake, webhooks, journal, violations),
     )

@@ -129,7 +129,7 @@ def filters(c: SearchCriteria, now: datetime) -> list[Filter]:
 
 def _shipment_filters(c: SearchCriteria, now: datetime) -> list[Filter]:
     def shipped(order: Order) -> list[Shipment]:
-        return [s for line in order.lines for s in line.shipments if s.shipped_at <= now]
+        return [s for line in order.lines for s in line.shipped_by(now)]
 
     tests: list[Filter] = []
     if c.tracking_number:

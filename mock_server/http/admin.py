@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, request
 
-from mock_server.domain.errors import FieldProblem
+from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.http.context import services
-from mock_server.http.errors import empty_response, error_body, json_response
+from mock_server.http.errors import empty_response, error_response, json_response
 from mock_server.webhooks import Registration
 
 admin = Blueprint("admin", __name__, url_prefix="/__admin")
 
 
-def _bad_request(message: str, field: str, value: Any = None) -> Response:
-    problem = FieldProblem(field, message, None if value is None else str(value))
-    return json_response(
-        error_body("/errors/validation-failed", "Validation failed", [problem]), 400
-    )
+def _bad_request(message: str, field: str, value: Any = None) -> NoReturn:
+    raise ValidationFailed([FieldProblem(field, message, None if value is None else str(value))])
 
 
 @admin.get("/health")
@@ -48,14 +45,13 @@ def move_clock() -> Response:
     body = request.get_json(silent=True)
     seconds = body.get("advanceSeconds") if isinstance(body, dict) else None
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-        return _bad_request("advanceSeconds must be a number of seconds", "advanceSeconds", seconds)
+        _bad_request("advanceSeconds must be a number of seconds", "advanceSeconds", seconds)
     if not math.isfinite(seconds) or not 0 <= seconds <= 10 * 365 * 86400:
-        return _bad_request(
+        _bad_request(
             "advanceSeconds must be between 0 and ten years", "advanceSeconds", seconds
         )
     svc = services()
-    svc.clock.advance(float(seconds))
-    settled = svc.orders.run_due()
+    settled = svc.control.advance(float(seconds))
     return json_response(
         {
             "now": svc.clock.now().isoformat(),
@@ -96,11 +92,11 @@ def register_webhook() -> Response:
     url, secret = body.get("url"), body.get("secret", "")
     customer = body.get("customerNumber")
     if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-        return _bad_request("url must be an http(s) URL", "url", url)
+        _bad_request("url must be an http(s) URL", "url", url)
     if not isinstance(secret, str):
-        return _bad_request("secret must be a string", "secret", secret)
+        _bad_request("secret must be a string", "secret", secret)
     if customer is not None and not isinstance(customer, str):
-        return _bad_request("customerNumber must be a string", "customerNumber", customer)
+        _bad_request("customerNumber must be a string", "customerNumber", customer)
     registration = services().webhooks.register(url, secret, customer)
     return json_response(_registration_json(registration))
 
@@ -130,8 +126,7 @@ def list_deliveries() -> Response:
 def redeliver(delivery_id: str) -> Response:
     delivery = services().webhooks.redeliver(delivery_id)
     if delivery is None:
-        message = "No dead letter with that id"
-        return json_response(error_body("/errors/not-found", message), 404)
+        return error_response(404, "/errors/not-found", "No dead letter with that id")
     return json_response(delivery.as_json(), 202)
 
 

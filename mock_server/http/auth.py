@@ -6,7 +6,7 @@ from flask import Blueprint, Response, request
 
 from mock_server.auth import InvalidClient
 from mock_server.http.context import services
-from mock_server.http.errors import json_response
+from mock_server.http.errors import json_response, token_error_response
 
 tokens = Blueprint("tokens", __name__)
 
@@ -27,15 +27,13 @@ def issue_token() -> Response:
         if not value
     ]
     if missing:
-        return json_response(
-            {"message": f"Missing required parameter(s): {', '.join(missing)}"}, 400
-        )
+        return token_error_response(f"Missing required parameter(s): {', '.join(missing)}", 400)
     if grant_type != "client_credentials":
-        return json_response({"message": "Unsupported grant_type: use client_credentials"}, 400)
+        return token_error_response("Unsupported grant_type: use client_credentials", 400)
     try:
         token = services().tokens.issue(client_id, client_secret)
     except InvalidClient:
-        return json_response({"message": "Invalid client credentials"}, 401)
+        return token_error_response("Invalid client credentials", 401)
     return json_response(
         {
             "access_token": token.access_token,

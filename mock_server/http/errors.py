@@ -61,6 +61,18 @@ def error_body(error_type: str, message: str, fields: list[FieldProblem] | None 
     return {"errors": [entry]}
 
 
+def error_response(
+    status: int, error_type: str, message: str, fields: list[FieldProblem] | None = None
+) -> Response:
+    """An answer in the API's `{"errors": [...]}` format."""
+    return json_response(error_body(error_type, message, fields), status)
+
+
+def token_error_response(message: str, status: int) -> Response:
+    """The token endpoint answers OAuth-style: a flat `{"message": ...}`."""
+    return json_response({"message": message}, status)
+
+
 def problems_of(error: DomainError) -> list[FieldProblem]:
     if isinstance(error, ValidationFailed | NothingAccepted):
         return error.problems
@@ -74,7 +86,7 @@ def domain_error_response(error: DomainError) -> Response:
     message = error.message
     if isinstance(error, ValidationFailed | NothingAccepted | ModificationRefused):
         message = "Validation failed"
-    return json_response(error_body(error_type, message, problems_of(error)), status)
+    return error_response(status, error_type, message, problems_of(error))
 
 
 def v7_error_response(error: DomainError) -> Response:
@@ -102,7 +114,7 @@ def register_error_handlers(app: Flask) -> None:
             message = f"Method {request.method} is not allowed on {request.path}"
         else:
             message = error.description or error.name
-        response = json_response(error_body(f"/errors/http-{status}", message), status)
+        response = error_response(status, f"/errors/http-{status}", message)
         if status == 405 and error.get_response().headers.get("Allow"):
             response.headers["Allow"] = error.get_response().headers["Allow"]
         return response
@@ -110,5 +122,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        body = error_body("/errors/server-error", "Unexpected error in the mock: see its log")
-        return json_response(body, 500)
+        return error_response(
+            500, "/errors/server-error", "Unexpected error in the mock: see its log"
+        )

@@ -1,0 +1,70 @@
+"""The mock's own use cases, which the real API does not have: move mock time, reset, and
+the ticker that settles due orders as mock time passes. `/__admin` calls these."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from mock_server.clock import AdjustableClock
+from mock_server.domain.service import OrderService
+from mock_server.intake import OrderIntake
+from mock_server.journal import Bounded, JournalEntry, ViolationLog
+from mock_server.webhooks import WebhookDispatcher
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class MockControl:
+    clock: AdjustableClock
+    orders: OrderService
+    intake: OrderIntake
+    webhooks: WebhookDispatcher
+    journal: Bounded[JournalEntry]
+    violations: ViolationLog
+    _ticker: threading.Thread | None = None
+    _stopping: threading.Event = field(default_factory=threading.Event)
+
+    def advance(self, seconds: float) -> int:
+        """Move mock time forward and settle what came due at once (events fire now, not at
+        the next tick); returns how many orders were settled."""
+        self.clock.advance(seconds)
+        return self.orders.run_due()
+
+    def reset(self) -> None:
+        """Empty state: queued v7 submissions, orders, deliveries, journals, mock-time offset.
+
+        Webhook registrations and issued tokens survive; order numbers are never reused.
+        """
+        self.intake.discard()
+        self.orders.reset()
+        if self._ticker is not None:
+            gc.unfreeze()  # let the collector reclaim what the old orders held
+        self.webhooks.reset()
+        self.journal.clear()
+        self.violations.clear(keep_report=True)
+        self.clock.reset()
+
+    def start_ticker(self, interval_seconds: float = 1.0) -> None:
+        """Settle due orders on a daemon thread, so events fire as mock time passes."""
+        if self._ticker is not None:
+            return
+
+        def tick() -> None:
+            while not self._stopping.wait(interval_seconds):
+                try:
+                    self.orders.run_due()
+                except Exception:  # keep ticking: one bad order must not stop time
+                    log.exception("background settle failed")
+                # Stored orders live until reset: move them out of the collector's sight, so
+                # full collections stop walking every order (they caused the POST p99 tail).
+                gc.freeze()
+
+        self._ticker = threading.Thread(target=tick, name="ingram-mock-ticker", daemon=True)
+        self._ticker.start()
+
+    def stop_ticker(self) -> None:
+        self._stopping.set()
