@@ -9,19 +9,16 @@ snapshot taken inside it; events are published only after the lock is released.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
-from mock_server.domain.catalog import Catalog, Region, RegionTable
+from mock_server.domain.catalog import Catalog, RegionTable
 from mock_server.domain.commands import (
     Caller,
     CreateOrder,
-    LineAction,
-    LineChange,
-    LineRequest,
     ModifyOrder,
 )
 from mock_server.domain.errors import (
@@ -35,32 +32,20 @@ from mock_server.domain.errors import (
 )
 from mock_server.domain.events import EventKind, OrderEvent, order_event
 from mock_server.domain.lifecycle import Pace, close_order, open_order, settle
-from mock_server.domain.models import Order, OrderLine, ingram_line_number, valid_quantity
+from mock_server.domain.lines import LineBuilder, RejectedLine
+from mock_server.domain.models import Order
 from mock_server.domain.numbers import (
     OrderNumberSequence,
     base_order_number,
-    sub_order_number,
 )
 from mock_server.domain.ports import Clock, EventSink, NullSink, OrderStore
-from mock_server.domain.pricing import freight, unit_price
+from mock_server.domain.pricing import freight
 from mock_server.domain.quotes import QuoteBook
 from mock_server.domain.search import SearchCriteria, SearchPage, page_of
 from mock_server.domain.simulate import SimulatedStatus
 from mock_server.domain.simulate import simulate as simulate_status
 from mock_server.domain.status import HoldState
-
-
-@dataclass(frozen=True, slots=True)
-class RejectedLine:
-    """A line the API refused, with the reject code clients key on."""
-
-    code: str  # EN: part not found, EQ: invalid quantity, EL: line not found
-    reason: str
-    part_number: str
-    quantity: int | None
-    customer_line_number: str = ""
-    ingram_line_number: str = ""
-    vendor_part_number: str = ""
+from mock_server.domain.work import UnitOfWork
 
 
 @dataclass(slots=True)
@@ -98,12 +83,13 @@ class OrderService:
         self.pace = pace or Pace()
         self.numbers = numbers or OrderNumberSequence()
         self.quotes = quotes or QuoteBook(())
+        self.lines = LineBuilder(catalog)
 
     @contextmanager
-    def _unit_of_work(self) -> Iterator[_Work]:
+    def _unit_of_work(self) -> Iterator[UnitOfWork]:
         """The store's lock around one use case. Events noted in it are published, with
         snapshots of their orders, after the lock is released; none if the case fails."""
-        work = _Work()
+        work = UnitOfWork()
         with self.store.atomically():
             yield work
             events = work.detached_events()
@@ -121,7 +107,7 @@ class OrderService:
         """
         now = self.clock.now()
         region = self.regions.for_country(caller.country_code)
-        accepted, rejected = self._accept_lines(command.lines)
+        accepted, rejected = self.lines.accept(command.lines)
         if not accepted:
             raise NothingAccepted(
                 [FieldProblem("lines", f"{r.code}: {r.reason}", r.part_number) for r in rejected]
@@ -165,7 +151,7 @@ class OrderService:
             )
             warehouse_order: list[str] = []
             for request in accepted:
-                order.lines.append(self._new_line(order, region, request, warehouse_order))
+                order.lines.append(self.lines.new_line(order, region, request, warehouse_order))
             order.freight = freight(order.lines, region.fx_rate)
             if order.hold is HoldState.OPEN:
                 open_order(order, now, self.pace)
@@ -199,80 +185,6 @@ class OrderService:
                     problems=problems or (FieldProblem("order", error.message),),
                 )
             )
-
-    def _accept_lines(
-        self, lines: tuple[LineRequest, ...]
-    ) -> tuple[list[LineRequest], list[RejectedLine]]:
-        accepted: list[LineRequest] = []
-        rejected: list[RejectedLine] = []
-        for line in lines:
-            product = self.catalog.find(line.part_number) if line.part_number else None
-            if product is None:
-                rejected.append(
-                    RejectedLine(
-                        "EN",
-                        f"SKU-NOTFOUND {line.part_number}",
-                        line.part_number,
-                        line.quantity,
-                        customer_line_number=line.customer_line_number,
-                    )
-                )
-            elif not valid_quantity(line.quantity):
-                rejected.append(
-                    RejectedLine(
-                        "EQ",
-                        "ERROR-INVALID-QTY",
-                        line.part_number,
-                        line.quantity,
-                        customer_line_number=line.customer_line_number,
-                        vendor_part_number=product.vendor_part_number,
-                    )
-                )
-            else:
-                accepted.append(line)
-        return accepted, rejected
-
-    def _new_line(
-        self,
-        order: Order,
-        region: Region,
-        request: LineRequest,
-        warehouse_order: list[str] | None = None,
-    ) -> OrderLine:
-        product = self.catalog.find(request.part_number)
-        assert product is not None  # callers accept lines against the catalog first
-        warehouse_id, on_hand = self._pick_warehouse(region, product.stock)
-        if warehouse_order is None:
-            warehouse_order = list(dict.fromkeys(ln.warehouse_id for ln in order.lines))
-        if warehouse_id not in warehouse_order:
-            warehouse_order.append(warehouse_id)
-        line_number = ingram_line_number(order.next_line_number)
-        sub_order = sub_order_number(order.number, warehouse_order.index(warehouse_id) + 1)
-        # Lines of one sub-order share its number string: less memory per stored order.
-        sub_order = next((n for n in order.sub_order_numbers() if n == sub_order), sub_order)
-        order.next_line_number += 1
-        return OrderLine(
-            ingram_line_number=line_number,
-            customer_line_number=request.customer_line_number,
-            part_number=product.ingram_part_number,
-            vendor_part_number=product.vendor_part_number,
-            vendor_name=product.vendor_name,
-            description=product.description,
-            unit_price=unit_price(product, region, request.unit_price),
-            quantity=request.quantity,
-            backordered=max(0, request.quantity - on_hand),
-            warehouse_id=warehouse_id,
-            sub_order_number=sub_order,
-            unit_weight=product.unit_weight,
-            special_bid_number=request.special_bid_number,
-            notes=request.notes or product.description,
-        )
-
-    @staticmethod
-    def _pick_warehouse(region: Region, stock: Mapping[str, int]) -> tuple[str, int]:
-        """The region's warehouse with the most units on hand (its first if none has any)."""
-        best = max(region.warehouse_ids, key=lambda wid: stock.get(wid, 0))
-        return best, stock.get(best, 0)
 
     # -- read ---------------------------------------------------------------------------
 
@@ -350,7 +262,7 @@ class OrderService:
         region = self.regions.get(order.region_code)
         rejected: list[RejectedLine] = []
         for line_change in change.lines:
-            problem = self._apply_line_change(order, region, line_change)
+            problem = self.lines.apply_change(order, region, line_change)
             if problem is not None:
                 rejected.append(problem)
         if change.ship_to is not None:
@@ -359,52 +271,6 @@ class OrderService:
             order.notes = change.notes
         order.freight = freight(order.lines, region.fx_rate)
         return rejected
-
-    def _apply_line_change(
-        self, order: Order, region: Region, change: LineChange
-    ) -> RejectedLine | None:
-        def reject(code: str, reason: str) -> RejectedLine:
-            return RejectedLine(
-                code,
-                reason,
-                change.part_number,
-                change.quantity,
-                customer_line_number=change.customer_line_number,
-                ingram_line_number=change.ingram_line_number,
-            )
-
-        if change.action is LineAction.ADD:
-            if self.catalog.find(change.part_number) is None:
-                return reject("EN", f"ERROR-PART-NOT-FOUND {change.part_number}")
-            if not valid_quantity(change.quantity):
-                return reject("EQ", "ERROR-INVALID-QTY")
-            assert change.quantity is not None  # valid_quantity said so
-            request = LineRequest(
-                customer_line_number=change.customer_line_number or f"{order.next_line_number:03d}",
-                part_number=change.part_number,
-                quantity=change.quantity,
-                notes=change.notes or "",
-            )
-            order.lines.append(self._new_line(order, region, request))
-            return None
-        line = order.line(change.ingram_line_number, change.customer_line_number)
-        if line is None:
-            return reject("EL", "ERROR-LINE-NOT-FOUND")
-        if change.action is LineAction.DELETE:
-            if len(order.lines) == 1:
-                return reject("ED", "ERROR-LAST-LINE: an order keeps at least one line")
-            order.lines.remove(line)
-            return None
-        if change.quantity is not None:
-            if not valid_quantity(change.quantity):
-                return reject("EQ", "ERROR-INVALID-QTY")
-            product = self.catalog.find(line.part_number)
-            on_hand = product.stock.get(line.warehouse_id, 0) if product else 0
-            line.quantity = change.quantity
-            line.backordered = max(0, change.quantity - on_hand)
-        if change.notes is not None:
-            line.notes = change.notes
-        return None
 
     # -- time ---------------------------------------------------------------------------
 
@@ -438,7 +304,7 @@ class OrderService:
         caller: Caller,
         order_number: str,
         region_code: str | None,
-        work: _Work,
+        work: UnitOfWork,
         refusal: type[DomainError],
     ) -> Order:
         """The caller's order, settled, if it is still on customer hold: only held orders
@@ -452,47 +318,9 @@ class OrderService:
     def _region_country(self, order: Order) -> str:
         return self.regions.get(order.region_code).country_code
 
-    def _settle(self, order: Order, now: datetime, work: _Work) -> None:
+    def _settle(self, order: Order, now: datetime, work: UnitOfWork) -> None:
         before = order.next_due
         for event in settle(order, now, self.pace):
             work.note(event)
         if order.next_due is not None and order.next_due != before:
             self.store.schedule(order)
-
-
-class _Work:
-    """What one unit of work produced: its events, each paired with a snapshot of its order.
-
-    An event shows its order as it stands at the first snapshot taken after the event was
-    noted (`snapshot`, or the one taken when the work ends): the events of one settle
-    share one copy, and a use case snapshots between two events only where the order
-    changes between them."""
-
-    __slots__ = ("_events", "_twins")
-
-    def __init__(self) -> None:
-        self._events: list[OrderEvent] = []
-        self._twins: list[Order | None] = []  # per event: its snapshot, once taken
-
-    def note(self, event: OrderEvent) -> None:
-        self._events.append(event)
-        self._twins.append(None)
-
-    def snapshot(self, order: Order) -> Order:
-        """A detached copy of `order` as it stands now, which also dresses the events
-        about `order` noted since its last snapshot."""
-        twin = order.snapshot()
-        for i, event in enumerate(self._events):
-            if self._twins[i] is None and event.order is order:
-                self._twins[i] = twin
-        return twin
-
-    def detached_events(self) -> list[OrderEvent]:
-        """Every event, in the order noted, with a snapshot instead of the live order."""
-        result = []
-        for i, event in enumerate(self._events):
-            if event.order is not None:
-                twin = self._twins[i] or self.snapshot(event.order)
-                event = replace(event, order=twin)
-            result.append(event)
-        return result

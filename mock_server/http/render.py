@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from mock_server.domain.catalog import Catalog
+from mock_server.domain.lines import RejectedLine
 from mock_server.domain.models import Address, Order, OrderLine, Shipment, Totals
 from mock_server.domain.search import SearchPage
-from mock_server.domain.service import CreateResult, ModifyResult, RejectedLine
+from mock_server.domain.service import CreateResult, ModifyResult
 from mock_server.wire import Json, amount, compact, day, order_link, timestamp
 
 _DETAIL_ADDRESS = (

@@ -1,0 +1,46 @@
+"""One use case's unit of work: the events it produced, and the snapshots that leave the lock."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mock_server.domain.events import OrderEvent
+from mock_server.domain.models import Order
+
+
+class UnitOfWork:
+    """What one unit of work produced: its events, each paired with a snapshot of its order.
+
+    An event shows its order as it stands at the first snapshot taken after the event was
+    noted (`snapshot`, or the one taken when the work ends): the events of one settle
+    share one copy, and a use case snapshots between two events only where the order
+    changes between them."""
+
+    __slots__ = ("_events", "_twins")
+
+    def __init__(self) -> None:
+        self._events: list[OrderEvent] = []
+        self._twins: list[Order | None] = []  # per event: its snapshot, once taken
+
+    def note(self, event: OrderEvent) -> None:
+        self._events.append(event)
+        self._twins.append(None)
+
+    def snapshot(self, order: Order) -> Order:
+        """A detached copy of `order` as it stands now, which also dresses the events
+        about `order` noted since its last snapshot."""
+        twin = order.snapshot()
+        for i, event in enumerate(self._events):
+            if self._twins[i] is None and event.order is order:
+                self._twins[i] = twin
+        return twin
+
+    def detached_events(self) -> list[OrderEvent]:
+        """Every event, in the order noted, with a snapshot instead of the live order."""
+        result = []
+        for i, event in enumerate(self._events):
+            if event.order is not None:
+                twin = self._twins[i] or self.snapshot(event.order)
+                event = replace(event, order=twin)
+            result.append(event)
+        return result
