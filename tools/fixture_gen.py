@@ -1,9 +1,9 @@
 """Regenerate ``fixtures/catalog.json`` and ``fixtures/quotes.json``.
 
-Development tool only: it needs Faker, which is not a run-time dependency, so the mock server must
-never import this module. Run it from the repository root::
+Development tool only: it needs Faker, which is not a run-time dependency, so it lives outside the
+package and the mock server never imports it. Run it from the repository root::
 
-    python -m mock_server.fixture_gen
+    python tools/fixture_gen.py        (or: python -m tools.fixture_gen, or: make fixtures)
 
 The output is deterministic (fixed seeds, fixed key order): running it twice gives byte-identical
 files for a given Faker version. ``fixtures/regions.json`` is maintained by hand; this script only
