@@ -38,7 +38,7 @@ DOWNLOAD_WAREHOUSE = "49"  # electronic delivery only: physical goods hold no st
 ZERO_STOCK_PART = "DF4128"  # no stock anywhere: always backordered, as in the examples
 LOW_STOCK_PART = "TXSLM3"  # three units in total, all in Mira Loma
 LOW_STOCK = {"10": 3}
-DIGITAL_PART = "9YG948"  # productType S, no weight, DIGITAL_STOCK in every warehouse
+# Digital parts (productType S, e.g. 9YG948) hold DIGITAL_STOCK everywhere: see doc_products.
 
 # Part numbers the published examples use for unknown parts (reject code EN): never in the catalog.
 REJECTED_PART_NUMBERS = frozenset({"DF4128MW", "XXXXXX", "2GZ2000001", "DF41281"})

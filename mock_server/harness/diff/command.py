@@ -24,8 +24,8 @@ def diff_documents(upstream: Path, ours: Path, accepted: Acceptance) -> Report:
     """Read both documents and compare them. Raises DocumentError if one is unreadable."""
     up_doc, our_doc = Document.load(upstream), Document.load(ours)
     return Report(
-        ours=f"{ours} (OpenAPI {our_doc.version})",
-        upstream=f"{upstream} (OpenAPI {up_doc.version})",
+        ours=f"{our_doc.name} (OpenAPI {our_doc.version})",
+        upstream=f"{up_doc.name} (OpenAPI {up_doc.version})",
         differences=compare(up_doc, our_doc),
         acceptance=accepted,
     )
