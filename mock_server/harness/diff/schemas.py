@@ -26,6 +26,58 @@ _CONSTRAINTS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class OperationDiff:
+    """The operation being compared, and the list its differences go to."""
+
+    name: str
+    method: str
+    path: str
+    up: Document
+    ours: Document
+    found: list[Difference]
+
+    def at(self, where: str, direction: Direction = Direction.REQUEST) -> Place:
+        return Place(self, where, "", direction)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place in an operation: a parameter, body or header, and a field path inside it."""
+
+    op: OperationDiff
+    where: str
+    field: str
+    direction: Direction
+
+    @property
+    def response(self) -> bool:
+        return self.direction is Direction.RESPONSE
+
+    def child(self, name: str) -> Place:
+        """`name` is a property, `[]` for array items or `{}` for map values."""
+        nested = self.field and not name.startswith(("[", "{"))
+        path = f"{self.field}.{name}" if nested else f"{self.field}{name}"
+        return Place(self.op, self.where, path, self.direction)
+
+    def add(self, kind: str, message: str, breaking: bool, note: str = "") -> None:
+        severity = Severity.BREAKING if breaking else Severity.INFO
+        op = self.op
+        op.found.append(
+            Difference(
+                op.name, op.method, op.path, self.where, self.field, kind, message, severity, note
+            )
+        )
+
+    def widened(self, kind: str, message: str, ours_wider: bool, note: str = "") -> None:
+        """A difference in how many values are valid: harmful one way round only.
+
+        A response may only send what upstream clients can read (ours narrower is safe);
+        a request must take all that upstream clients send (ours wider is safe).
+        """
+        self.add(kind, message, ours_wider == self.response, note)
+
+
 @dataclass(slots=True)
 class _View:
     """The parts of one schema that the comparison reads."""
@@ -80,62 +132,8 @@ class _View:
 _ABSENT: Any = object()
 
 
-# --- comparing ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class OperationDiff:
-    """The operation being compared, and the list its differences go to."""
-
-    name: str
-    method: str
-    path: str
-    up: Document
-    ours: Document
-    found: list[Difference]
-
-    def at(self, where: str, direction: Direction = Direction.REQUEST) -> Place:
-        return Place(self, where, "", direction)
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A place in an operation: a parameter, body or header, and a field path inside it."""
-
-    op: OperationDiff
-    where: str
-    field: str
-    direction: Direction
-
-    @property
-    def response(self) -> bool:
-        return self.direction is Direction.RESPONSE
-
-    def child(self, name: str) -> Place:
-        """`name` is a property, `[]` for array items or `{}` for map values."""
-        nested = self.field and not name.startswith(("[", "{"))
-        path = f"{self.field}.{name}" if nested else f"{self.field}{name}"
-        return Place(self.op, self.where, path, self.direction)
-
-    def add(self, kind: str, message: str, breaking: bool, note: str = "") -> None:
-        severity = Severity.BREAKING if breaking else Severity.INFO
-        op = self.op
-        op.found.append(
-            Difference(
-                op.name, op.method, op.path, self.where, self.field, kind, message, severity, note
-            )
-        )
-
-    def widened(self, kind: str, message: str, ours_wider: bool, note: str = "") -> None:
-        """A difference in how many values are valid: harmful one way round only.
-
-        A response may only send what upstream clients can read (ours narrower is safe);
-        a request must take all that upstream clients send (ours wider is safe).
-        """
-        self.add(kind, message, ours_wider == self.response, note)
-
-
 def compare_schema(at: Place, up_raw: Any, our_raw: Any, stack: frozenset[tuple[int, int]]) -> None:
+    """Every difference between two schemas at `at`; `stack` holds the pairs being compared."""
     pair = (id(at.op.up.resolve(up_raw)), id(at.op.ours.resolve(our_raw)))
     if pair in stack or len(stack) > MAX_DEPTH:
         return  # a recursive schema: this pair is already being compared further up
