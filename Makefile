@@ -21,12 +21,12 @@ run: $(STAMP)
 	$(BIN)/ingram-mock serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
-	$(BIN)/ruff check mock_server tests benchmarks
+	$(BIN)/ruff check mock_server tools tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(BIN)/ruff check mock_server tests benchmarks
+	$(BIN)/ruff check mock_server tools tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -38,7 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/load.py
 
 fixtures: $(STAMP)
-	$(BIN)/python -m mock_server.fixture_gen
+	$(BIN)/python tools/fixture_gen.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

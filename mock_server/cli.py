@@ -128,11 +128,12 @@ def build_parser(*, with_harness: bool = True) -> argparse.ArgumentParser:
     _serve_parser(sub)
     if not with_harness:
         return parser
-    from mock_server.harness import contract_test, diff
+    from mock_server.harness import suite
+    from mock_server.harness.diff import command as contracts_diff
 
-    contract_test.add_parser(sub)  # `ingram-mock contract-test ...`
+    suite.add_parser(sub)  # `ingram-mock contract-test ...`
     contracts = sub.add_parser("contracts", help="work with the contract documents")
-    diff.add_parser(contracts.add_subparsers(dest="contracts_command", required=True))
+    contracts_diff.add_parser(contracts.add_subparsers(dest="contracts_command", required=True))
     return parser
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import jsonschema_rs
 
+from mock_server.refs import resolve
+
 _PACKAGE = Path(__file__).resolve().parent
 _CANDIDATES = (_PACKAGE / "_data" / "contracts", _PACKAGE.parent / "contracts")
 CONTRACT_FILE = "orders-api.json"
@@ -136,7 +138,7 @@ class _ParameterGroup:
 class OperationContract:
     def __init__(self, operation_id: str, operation: Mapping[str, Any], root: Mapping[str, Any]):
         self.operation_id = operation_id
-        params = [_resolve(p, root) for p in operation.get("parameters", [])]
+        params = [resolve(root, p) for p in operation.get("parameters", [])]
         self.groups = [
             _ParameterGroup(location, [p for p in params if p["in"] == location], root)
             for location in ("header", "path", "query")
@@ -219,15 +221,6 @@ def load_contract(path: str | None = None) -> Contract:
     """The contract document, parsed and compiled once per process."""
     file = Path(path) if path else contracts_dir() / CONTRACT_FILE
     return Contract(json.loads(file.read_text(encoding="utf-8")))
-
-
-def _resolve(node: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
-    while "$ref" in node:
-        target: Any = root
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def _field_path(parts: Iterable[str | int]) -> str:

@@ -17,16 +17,10 @@ import pytest
 
 from mock_server.cli import main
 from mock_server.contract import contracts_dir
-from mock_server.harness.diff import (
-    Difference,
-    Document,
-    Report,
-    Severity,
-    compare,
-    parse_acceptance,
-    render_json,
-    render_text,
-)
+from mock_server.harness.diff.document import Document
+from mock_server.harness.diff.model import Difference, Report, Severity
+from mock_server.harness.diff.operations import compare
+from mock_server.harness.diff.report import parse_acceptance, render_json, render_text
 
 REFERENCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "reference"
 UPSTREAM_SPEC = REFERENCE_DIR / "XI-Resellers-API-Spec.json"

@@ -27,7 +27,7 @@ from schemathesis import Case
 import mock_server.harness.checks  # noqa: F401  (registers our checks with schemathesis)
 from mock_server.app import create_app
 from mock_server.config import Settings
-from mock_server.harness.contract_test import SuiteOptions, default_contract, suite_config
+from mock_server.harness.suite import SuiteOptions, default_contract, suite_config
 
 settings.register_profile(
     "contract",

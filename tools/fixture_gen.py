@@ -1,9 +1,9 @@
 """Regenerate ``fixtures/catalog.json`` and ``fixtures/quotes.json``.
 
-Development tool only: it needs Faker, which is not a run-time dependency, so the mock server must
-never import this module. Run it from the repository root::
+Development tool only: it needs Faker, which is not a run-time dependency, so it lives outside the
+package and the mock server never imports it. Run it from the repository root::
 
-    python -m mock_server.fixture_gen
+    python tools/fixture_gen.py        (or: python -m tools.fixture_gen, or: make fixtures)
 
 The output is deterministic (fixed seeds, fixed key order): running it twice gives byte-identical
 files for a given Faker version. ``fixtures/regions.json`` is maintained by hand; this script only
@@ -38,7 +38,7 @@ DOWNLOAD_WAREHOUSE = "49"  # electronic delivery only: physical goods hold no st
 ZERO_STOCK_PART = "DF4128"  # no stock anywhere: always backordered, as in the examples
 LOW_STOCK_PART = "TXSLM3"  # three units in total, all in Mira Loma
 LOW_STOCK = {"10": 3}
-DIGITAL_PART = "9YG948"  # productType S, no weight, DIGITAL_STOCK in every warehouse
+# Digital parts (productType S, e.g. 9YG948) hold DIGITAL_STOCK everywhere: see doc_products.
 
 # Part numbers the published examples use for unknown parts (reject code EN): never in the catalog.
 REJECTED_PART_NUMBERS = frozenset({"DF4128MW", "XXXXXX", "2GZ2000001", "DF41281"})

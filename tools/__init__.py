@@ -1,0 +1,1 @@
+"""Development tools run from the repository root; the mock server never imports them."""
