@@ -88,13 +88,20 @@ class OrderService:
     @contextmanager
     def _unit_of_work(self) -> Iterator[UnitOfWork]:
         """The store's lock around one use case. Events noted in it are published, with
-        snapshots of their orders, after the lock is released; none if the case fails."""
+        snapshots of their orders, after the lock is released. A case that fails still
+        publishes what it noted: those events (a void found while settling) stand for
+        changes that stay."""
         work = UnitOfWork()
-        with self.store.atomically():
-            yield work
-            events = work.detached_events()
-        for event in events:
-            self.events.publish(event)
+        events: list[OrderEvent] = []
+        try:
+            with self.store.atomically():
+                try:
+                    yield work
+                finally:
+                    events = work.detached_events()
+        finally:
+            for event in events:
+                self.events.publish(event)
 
     # -- create -------------------------------------------------------------------------
 
@@ -231,7 +238,7 @@ class OrderService:
         """Change a held order, and/or release it. Raises OrderNotFound, ModificationRefused."""
         now = self.clock.now()
         with self._unit_of_work() as work:
-            order = self._held(caller, order_number, region_code, work, ModificationRefused)
+            order = self._held(caller, order_number, region_code, now, work, ModificationRefused)
             rejected = self._apply_changes(order, change)
             descriptions = []
             if not change.is_empty:
@@ -252,7 +259,7 @@ class OrderService:
         """Cancel a held order. Raises OrderNotFound, CancellationRefused."""
         now = self.clock.now()
         with self._unit_of_work() as work:
-            order = self._held(caller, order_number, region_code, work, CancellationRefused)
+            order = self._held(caller, order_number, region_code, now, work, CancellationRefused)
             close_order(order, HoldState.CANCELED, now)
             order.next_due = None
             work.note(order_event(order, EventKind.CANCELED, now))
@@ -304,13 +311,14 @@ class OrderService:
         caller: Caller,
         order_number: str,
         region_code: str | None,
+        now: datetime,
         work: UnitOfWork,
         refusal: type[DomainError],
     ) -> Order:
         """The caller's order, settled, if it is still on customer hold: only held orders
         can be modified, released or cancelled. Raises OrderNotFound or `refusal`."""
         order = self._owned(caller, order_number, region_code)
-        self._settle(order, self.clock.now(), work)
+        self._settle(order, now, work)
         if order.hold is not HoldState.ON_HOLD:
             raise refusal()
         return order

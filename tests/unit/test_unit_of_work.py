@@ -22,6 +22,7 @@ from mock_server.domain.commands import (
     LineRequest,
     ModifyOrder,
 )
+from mock_server.domain.errors import ModificationRefused
 from mock_server.domain.events import EventKind, OrderEvent
 from mock_server.domain.pricing import freight
 from mock_server.domain.service import OrderService
@@ -169,3 +170,17 @@ def test_rendering_while_another_thread_modifies_never_tears(service: OrderServi
         stop.set()
         thread.join(10)
     assert not torn, torn[:1]
+
+
+def test_a_refused_call_still_publishes_what_settling_changed(
+    service: OrderService, sink: LockProbeSink, clock: FrozenClock
+) -> None:
+    """A modify after the 24 h window finds the order voided: the refusal stands, and the
+    void it found (a change that stays) is still announced, exactly once."""
+    number = held_order(service)
+    clock.advance(24 * 3600 + 1)
+    with pytest.raises(ModificationRefused):
+        service.modify(ME, number, set_quantity(3))
+    assert sink.kinds(number).count(EventKind.VOIDED) == 1
+    service.get(ME, number)
+    assert sink.kinds(number).count(EventKind.VOIDED) == 1
