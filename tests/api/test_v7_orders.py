@@ -2,7 +2,7 @@
 
 The app runs without background threads, so each test decides when the intake works
 (`services.intake.drain()`); the outcome is read the way a partner reads it, from the
-event POSTed to a loopback receiver and from search/details.
+event POSTed to its receiver (kept by a recording sender) and from search/details.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from mock_server.config import Settings
 from mock_server.contract import load_contract
 from mock_server.webhooks import RetryPolicy
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, issue_token, order_headers
-from tests.receiver import Received, Receiver
+from tests.fakes import Endpoint, RecordingSender
+from tests.receiver import Received
 
 FAST = RetryPolicy(first_backoff=0.01, max_backoff=0.05, max_attempts=4, timeout=2)
 SECRET = "v7-shared-secret"
@@ -53,7 +54,7 @@ class Mock:
     client: FlaskClient
     services: MockServices
     token: str
-    hook: Receiver
+    hook: Endpoint
 
     def submit(self, body: Any, customer: str = CUSTOMER) -> TestResponse:
         return self.client.post(
@@ -110,15 +111,16 @@ def check_event(received: Received) -> dict[str, Any]:
 def mock() -> Iterator[Mock]:
     clock = AdjustableClock(FrozenClock())
     settings = Settings()
-    services = build_services(settings, clock=clock, retry_policy=FAST)
+    sender = RecordingSender()
+    services = build_services(settings, clock=clock, webhook_sender=sender, retry_policy=FAST)
     client = create_app(settings, clock=clock, services=services).test_client()
     token = issue_token(client)
-    with Receiver() as hook:
-        answer = client.put("/__admin/webhooks", json={"url": hook.url, "secret": SECRET})
-        assert answer.status_code == 200
-        yield Mock(client, services, str(token), hook)
-        services.webhooks.clear_registrations()
-        services.webhooks.reset()
+    hook = sender.endpoint("http://partner.test/hooks/v7")
+    answer = client.put("/__admin/webhooks", json={"url": hook.url, "secret": SECRET})
+    assert answer.status_code == 200
+    yield Mock(client, services, str(token), hook)
+    services.webhooks.clear_registrations()
+    services.webhooks.reset()
 
 
 def line(part: str, quantity: Any, number: str = "1", **extra: Any) -> dict[str, Any]:

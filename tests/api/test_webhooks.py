@@ -1,9 +1,10 @@
 """Order events as a partner's receiver sees them: registration, signatures, retries,
 dead letters, and the events mock time produces (void, ship, deliver, restock).
 
-Every receiver is a real loopback HTTP server (tests/receiver.py); the mock's delivery
-thread POSTs to it. Mock time moves only through POST /__admin/clock; the only real waits
-are bounded waits for the delivery thread.
+What was sent is observed through a recording sender (tests/fakes.py): no socket, no
+sleeping. The tests about delivery over HTTP itself (retries on a 500, an unreachable
+receiver, a slow one) POST to a real loopback receiver (tests/receiver.py). Mock time moves
+only through POST /__admin/clock; the only real waits are bounded waits for the worker.
 """
 
 from __future__ import annotations
@@ -25,13 +26,15 @@ from mock_server.bootstrap import MockServices, build_services
 from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
 from mock_server.contract import load_contract
-from mock_server.webhooks import RetryPolicy
+from mock_server.webhooks import RetryPolicy, Sender
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, issue_token, new_order, order_headers
+from tests.fakes import Endpoint, RecordingSender
 from tests.live import free_port, start_server
 from tests.receiver import Received, Receiver
 
 FAST = RetryPolicy(first_backoff=0.01, max_backoff=0.05, max_attempts=4, timeout=2)
 SECRET = "partner-shared-secret"
+HOOK_URL = "http://partner.test/hooks/orders"  # never resolved: the recording sender answers
 HOUR = 3600
 CREATED = "im::order_created"
 ON_HOLD = "im::order_on_hold"
@@ -54,6 +57,7 @@ class Mock:
     client: FlaskClient
     services: MockServices
     token: str
+    sender: RecordingSender | None  # None: real HTTP
 
     def headers(self, customer: str = CUSTOMER, **extra: str) -> dict[str, str]:
         return order_headers(self.token, customer, **extra)
@@ -107,27 +111,44 @@ class Mock:
         return deliveries
 
 
-@pytest.fixture
-def mock() -> Iterator[Mock]:
+def mock_with(sender: Sender | None) -> Iterator[Mock]:
     clock = AdjustableClock(FrozenClock())
     settings = Settings()
-    services = build_services(settings, clock=clock, retry_policy=FAST)
+    services = build_services(settings, clock=clock, webhook_sender=sender, retry_policy=FAST)
     client = create_app(settings, clock=clock, services=services).test_client()
-    yield Mock(client, services, issue_token(client))
+    recording = sender if isinstance(sender, RecordingSender) else None
+    yield Mock(client, services, issue_token(client), recording)
     # Nothing left for the delivery thread to chase once the receivers are gone.
     services.webhooks.clear_registrations()
     services.webhooks.reset()
 
 
 @pytest.fixture
-def hook(mock: Mock) -> Iterator[Receiver]:
+def mock() -> Iterator[Mock]:
+    """The mock with a recording sender: what was sent, without a socket."""
+    yield from mock_with(RecordingSender())
+
+
+@pytest.fixture
+def http_mock() -> Iterator[Mock]:
+    """The mock with its real HTTP sender, for tests about delivery over the wire."""
+    yield from mock_with(None)
+
+
+def endpoint(mock: Mock, url: str, **script: int) -> Endpoint:
+    assert mock.sender is not None, "a recording sender is needed"
+    return mock.sender.endpoint(url, **script)
+
+
+@pytest.fixture
+def hook(mock: Mock) -> Endpoint:
     """A receiver registered as the default callback for every customer."""
-    with Receiver() as receiver:
-        mock.register(receiver.url)
-        yield receiver
+    receiver = endpoint(mock, HOOK_URL)
+    mock.register(receiver.url)
+    return receiver
 
 
-def events_of(receiver: Receiver, number: str | None = None) -> list[Received]:
+def events_of(receiver: Endpoint | Receiver, number: str | None = None) -> list[Received]:
     """Accepted events, in arrival order, optionally for one order."""
     return [
         r
@@ -153,40 +174,41 @@ def check_event(received: Received, secret: str = SECRET) -> dict[str, Any]:
 
 
 def test_per_customer_registration_wins_and_others_get_the_default(mock: Mock) -> None:
-    with Receiver() as default, Receiver() as special:
-        mock.register(default.url, "default-secret")
-        registered = mock.register(special.url, "special-secret", customer=CUSTOMER)
-        assert registered == {"url": special.url, "customerNumber": CUSTOMER, "hasSecret": True}
-        listed = mock.client.get("/__admin/webhooks").get_json()["registrations"]
-        assert {(r["url"], r["customerNumber"]) for r in listed} == {
-            (default.url, None),
-            (special.url, CUSTOMER),
-        }
+    default = endpoint(mock, "http://default.test/hooks")
+    special = endpoint(mock, "http://special.test/hooks")
+    mock.register(default.url, "default-secret")
+    registered = mock.register(special.url, "special-secret", customer=CUSTOMER)
+    assert registered == {"url": special.url, "customerNumber": CUSTOMER, "hasSecret": True}
+    listed = mock.client.get("/__admin/webhooks").get_json()["registrations"]
+    assert {(r["url"], r["customerNumber"]) for r in listed} == {
+        (default.url, None),
+        (special.url, CUSTOMER),
+    }
 
-        held = mock.create(po="PO-HOOK-1", hold=True)
-        other = mock.create(OTHER_CUSTOMER, po="PO-HOOK-2")
-        mock.flush()
+    held = mock.create(po="PO-HOOK-1", hold=True)
+    other = mock.create(OTHER_CUSTOMER, po="PO-HOOK-2")
+    mock.flush()
 
-        assert types_of(special.received) == [CREATED, ON_HOLD]
-        assert types_of(default.received) == [CREATED]
-        for received in special.received:
-            body = check_event(received, "special-secret")
-            assert not received.signed_by("default-secret")
-            resource = body["resource"][0]
-            assert resource["orderNumber"] == held
-            assert resource["customerOrderNumber"] == "PO-HOOK-1"
-            assert body["topic"] == "resellers/orders"
-            assert all(line["lineStatus"] == "On Hold" for line in resource["lines"])
-        created, on_hold = (r.json() for r in special.received)
-        assert created["event"] == "im::created" and on_hold["event"] == "im::updated"
-        default_body = check_event(default.received[0], "default-secret")
-        assert default_body["resource"][0]["orderNumber"] == other
+    assert types_of(special.received) == [CREATED, ON_HOLD]
+    assert types_of(default.received) == [CREATED]
+    for received in special.received:
+        body = check_event(received, "special-secret")
+        assert not received.signed_by("default-secret")
+        resource = body["resource"][0]
+        assert resource["orderNumber"] == held
+        assert resource["customerOrderNumber"] == "PO-HOOK-1"
+        assert body["topic"] == "resellers/orders"
+        assert all(line["lineStatus"] == "On Hold" for line in resource["lines"])
+    created, on_hold = (r.json() for r in special.received)
+    assert created["event"] == "im::created" and on_hold["event"] == "im::updated"
+    default_body = check_event(default.received[0], "default-secret")
+    assert default_body["resource"][0]["orderNumber"] == other
 
-        ids = [r.event_id for r in [*special.received, *default.received]]
-        assert len(set(ids)) == len(ids) == 3
+    ids = [r.event_id for r in [*special.received, *default.received]]
+    assert len(set(ids)) == len(ids) == 3
 
 
-def test_registration_is_checked_and_can_be_cleared(mock: Mock, hook: Receiver) -> None:
+def test_registration_is_checked_and_can_be_cleared(mock: Mock, hook: Endpoint) -> None:
     bad = mock.client.put("/__admin/webhooks", json={"url": "ftp://example.invalid/x"})
     assert bad.status_code == 400
     assert bad.get_json()["errors"][0]["fields"][0]["field"] == "url"
@@ -199,11 +221,11 @@ def test_registration_is_checked_and_can_be_cleared(mock: Mock, hook: Receiver) 
     assert mock.deliveries() == []
 
 
-def test_event_ids_are_unique_and_each_signature_verifies(mock: Mock, hook: Receiver) -> None:
+def test_event_ids_are_unique_and_each_signature_verifies(mock: Mock, hook: Endpoint) -> None:
     for n in range(4):
         mock.create(po=f"PO-UNIQUE-{n}", hold=True)
     mock.flush()
-    received = hook.wait_for(8)
+    received = hook.received
     assert len(received) == 8
     ids = [r.event_id for r in received]
     assert len(set(ids)) == 8
@@ -215,7 +237,8 @@ def test_event_ids_are_unique_and_each_signature_verifies(mock: Mock, hook: Rece
 # -- retries, dead letters, redelivery ----------------------------------------------------
 
 
-def test_a_failing_receiver_gets_the_event_on_the_third_attempt(mock: Mock) -> None:
+def test_a_failing_receiver_gets_the_event_on_the_third_attempt(http_mock: Mock) -> None:
+    mock = http_mock
     with Receiver(fail_first=2) as flaky:
         mock.register(flaky.url)
         number = mock.create(po="PO-FLAKY")  # not held: one event only
@@ -236,8 +259,9 @@ def test_a_failing_receiver_gets_the_event_on_the_third_attempt(mock: Mock) -> N
 
 
 def test_an_unreachable_receiver_ends_as_a_dead_letter_and_can_be_redelivered(
-    mock: Mock,
+    http_mock: Mock,
 ) -> None:
+    mock = http_mock
     port = free_port()  # nothing listens here yet
     mock.register(f"http://127.0.0.1:{port}/hooks/orders")
     number = mock.create(po="PO-DEAD")
@@ -274,7 +298,7 @@ def test_an_unreachable_receiver_ends_as_a_dead_letter_and_can_be_redelivered(
 # -- what mock time produces --------------------------------------------------------------
 
 
-def test_an_unreleased_hold_is_voided_once_after_24_hours(mock: Mock, hook: Receiver) -> None:
+def test_an_unreleased_hold_is_voided_once_after_24_hours(mock: Mock, hook: Endpoint) -> None:
     number = mock.create(po="PO-VOID", hold=True)
     mock.advance(23 * HOUR + 59 * 60)
     mock.flush()
@@ -302,7 +326,7 @@ def test_an_unreleased_hold_is_voided_once_after_24_hours(mock: Mock, hook: Rece
     assert voided["resource"][0]["lines"][0]["lineStatus"] == "Voided"
 
 
-def test_a_released_order_ships_then_is_delivered(mock: Mock, hook: Receiver) -> None:
+def test_a_released_order_ships_then_is_delivered(mock: Mock, hook: Endpoint) -> None:
     lines = [
         {"customerLineNumber": "1", "ingramPartNumber": "2GZ200", "quantity": 2},
         {"customerLineNumber": "2", "ingramPartNumber": "1C6094", "quantity": 3},
@@ -375,7 +399,7 @@ def test_a_released_order_ships_then_is_delivered(mock: Mock, hook: Receiver) ->
     assert found([("serialNumber", "SNNOSUCHSERIAL")]) == []
 
 
-def test_a_backordered_line_waits_for_restock_then_ships(mock: Mock, hook: Receiver) -> None:
+def test_a_backordered_line_waits_for_restock_then_ships(mock: Mock, hook: Endpoint) -> None:
     lines = [
         {"customerLineNumber": "1", "ingramPartNumber": "DF4128", "quantity": 3},
         {"customerLineNumber": "2", "ingramPartNumber": "2GZ200", "quantity": 1},
@@ -432,7 +456,8 @@ def test_a_backordered_line_waits_for_restock_then_ships(mock: Mock, hook: Recei
 # -- delivery never sits on the request path ----------------------------------------------
 
 
-def test_a_slow_receiver_does_not_slow_requests(mock: Mock) -> None:
+def test_a_slow_receiver_does_not_slow_requests(http_mock: Mock) -> None:
+    mock = http_mock
     with Receiver(delay=2.0) as slow:
         mock.register(slow.url)
         timings = []
