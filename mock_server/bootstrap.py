@@ -61,7 +61,13 @@ def build_services(
         deliver_after=timedelta(seconds=settings.deliver_after_seconds),
         restock_after=timedelta(seconds=settings.restock_after_seconds),
     )
-    webhooks = WebhookDispatcher(sender=webhook_sender, policy=retry_policy)
+    policy = retry_policy or RetryPolicy(
+        max_attempts=settings.webhook_attempts,
+        first_backoff=settings.webhook_backoff,
+        max_backoff=settings.webhook_max_backoff,
+        timeout=settings.webhook_timeout,
+    )
+    webhooks = WebhookDispatcher(sender=webhook_sender, policy=policy)
     if settings.webhook_url:
         webhooks.register(settings.webhook_url, settings.webhook_secret)
     sink: EventSink = FanOut(webhooks, events) if events is not None else webhooks

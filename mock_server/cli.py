@@ -22,6 +22,27 @@ def load_app(target: str, settings: Settings) -> Any:
     return create_app(settings)
 
 
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _not_negative(text: str) -> float:
+    value = float(text)
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError("must be a number of seconds, 0 or more")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
+    return value
+
+
 def _serve_parser(sub: Any) -> None:
     serve = sub.add_parser("serve", help="serve the mock on a production WSGI server (granian)")
     serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
@@ -51,6 +72,30 @@ def _serve_parser(sub: Any) -> None:
     serve.add_argument("--webhook-url", default=None, help="default order-event receiver")
     serve.add_argument("--webhook-secret", default=None, help="secret for x-hub-signature")
     serve.add_argument(
+        "--webhook-attempts",
+        type=_at_least_one,
+        default=None,
+        help="attempts per event before it is a dead letter (default 6)",
+    )
+    serve.add_argument(
+        "--webhook-backoff",
+        type=_not_negative,
+        default=None,
+        help="seconds before the first retry, doubling after each failure (default 0.5)",
+    )
+    serve.add_argument(
+        "--webhook-max-backoff",
+        type=_not_negative,
+        default=None,
+        help="longest wait between two attempts, in seconds (default 8)",
+    )
+    serve.add_argument(
+        "--webhook-timeout",
+        type=_positive,
+        default=None,
+        help="seconds for the whole of one attempt: connect, send, answer (default 3)",
+    )
+    serve.add_argument(
         "--ship-after",
         dest="ship_after_seconds",
         type=int,
@@ -75,14 +120,18 @@ def _serve_parser(sub: Any) -> None:
     serve.add_argument("--log-level", default="warning", help="server log level")
 
 
+def serve_settings(args: argparse.Namespace) -> Settings:
+    """Defaults, then INGRAM_MOCK_* variables, then the flags given."""
+    overrides = {k: v for k, v in vars(args).items() if v is not None}
+    return Settings().with_overrides(**from_environment()).with_overrides(**overrides)
+
+
 def serve(args: argparse.Namespace) -> int:
     from granian.constants import HTTPModes, Interfaces
     from granian.log import LogLevels
     from granian.server import Server
 
-    overrides = {k: v for k, v in vars(args).items() if v is not None}
-    settings = Settings().with_overrides(**from_environment()).with_overrides(**overrides)
-    settings = settings.with_overrides(background_workers=True)
+    settings = serve_settings(args).with_overrides(background_workers=True)
     report: Path | None = None
     if settings.fail_on_violations:
         handle, name = tempfile.mkstemp(prefix="ingram-mock-violations-", suffix=".jsonl")

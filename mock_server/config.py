@@ -36,6 +36,12 @@ class Settings:
     restock_after_seconds: int = 72 * 3600
     webhook_url: str = ""
     webhook_secret: str = ""
+    # Webhook retry pacing: attempts per event, first backoff (doubling) and its cap, and the
+    # whole of one attempt (connect, send, answer), in seconds.
+    webhook_attempts: int = 6
+    webhook_backoff: float = 0.5
+    webhook_max_backoff: float = 8.0
+    webhook_timeout: float = 3.0
     journal_size: int = 1000
     # Threads for timed settling and v7 intake. `serve` turns them on; tests drive them.
     background_workers: bool = False
@@ -63,6 +69,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             overrides[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
         elif isinstance(current, int):
             overrides[f.name] = int(raw)
+        elif isinstance(current, float):
+            overrides[f.name] = float(raw)
         elif f.name in ("fixtures_dir", "contract_path", "violations_report"):
             overrides[f.name] = Path(raw)
         else:

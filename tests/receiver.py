@@ -4,6 +4,8 @@
         ...register hook.url...
         hook.wait_for(1)
 
+`StallingReceiver` answers a byte at a time, or never: the slow receivers of issue 9.
+
 It binds 127.0.0.1 only, serves from a daemon thread, and every wait is bounded.
 """
 
@@ -12,6 +14,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import select
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -161,3 +165,122 @@ class Receiver:
                     )
                 self._lock.wait(remaining)
             return list(self._received)
+
+
+ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+
+
+class StallingReceiver:
+    """A loopback receiver that takes the request, then answers a byte per `drip` seconds,
+    or never (`drip=None`). It notes when a sender gives up on it mid-answer.
+
+    Plain sockets, not http.server: the point is an answer that never completes in time.
+    """
+
+    def __init__(self, *, drip: float | None) -> None:
+        self.drip = drip
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._closing = threading.Event()
+        self._lock = threading.Condition()
+        self._threads: list[threading.Thread] = []
+        self.requests = 0  # requests read in full
+        self.cut = 0  # connections the sender closed before the answer was complete
+        self.answered = 0  # connections that got the whole answer
+        self.url = ""  # known once entered
+
+    def __enter__(self) -> StallingReceiver:
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(8)
+        self._listener.settimeout(0.05)
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}/hooks/orders"
+        self._spawn(self._accept)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._closing.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._listener.close()
+
+    def wait_for(self, count: int, counter: str = "requests", timeout: float = 5.0) -> None:
+        """Wait until `counter` (requests, cut, answered) reaches `count`; fails on timeout."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: getattr(self, counter) >= count, timeout):
+                raise AssertionError(f"expected {count} {counter}, got {getattr(self, counter)}")
+
+    def _spawn(self, target: Any, *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _accept(self) -> None:
+        while not self._closing.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            self._spawn(self._serve, conn)
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            if not self._read_request(conn):
+                return
+            sent = 0
+            next_byte = time.monotonic() + (self.drip or 0.0)
+            while not self._closing.is_set():
+                if self._sender_left(conn):
+                    self._note("cut")
+                    return
+                if self.drip is None or time.monotonic() < next_byte:
+                    continue  # hanging, or not yet time for the next byte
+                try:
+                    conn.sendall(ANSWER[sent : sent + 1])
+                except OSError:
+                    self._note("cut")
+                    return
+                sent, next_byte = sent + 1, next_byte + self.drip
+                if sent == len(ANSWER):
+                    self._note("answered")
+                    return
+
+    @staticmethod
+    def _sender_left(conn: socket.socket) -> bool:
+        """Waits up to 0.05 s; True once the sender closed its end (EOF or reset)."""
+        readable, _, _ = select.select([conn], [], [], 0.05)
+        if not readable:
+            return False
+        try:
+            return not conn.recv(1)
+        except OSError:
+            return True
+
+    def _read_request(self, conn: socket.socket) -> bool:
+        conn.settimeout(5)
+        data = b""
+        try:
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return False
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = next(
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
+            while len(body) < length:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return False
+                body += chunk
+        except OSError:
+            return False
+        conn.settimeout(None)
+        self._note("requests")
+        return True
+
+    def _note(self, counter: str) -> None:
+        with self._lock:
+            setattr(self, counter, getattr(self, counter) + 1)
+            self._lock.notify_all()

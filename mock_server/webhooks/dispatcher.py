@@ -1,9 +1,10 @@
 """`WebhookDispatcher`: the event sink the domain publishes to, in front of the webhook parts.
 
 `publish` renders the event at once (a snapshot of the order at that moment) and queues it;
-the worker POSTs it with `x-hub-signature`, retrying with exponential backoff for a bounded
-number of attempts. Every attempt is kept in the delivery log; a delivery that runs out of
-attempts stays as a dead letter until it is re-sent or the mock is reset.
+each receiver's worker POSTs its events in order with `x-hub-signature`, retrying with
+exponential backoff for a bounded number of attempts. Every attempt is kept in the
+delivery log; a delivery that runs out of attempts stays as a dead letter until it is
+re-sent or the mock is reset.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from mock_server.webhooks.outbox import (
 )
 from mock_server.webhooks.registry import Registration, Registry
 from mock_server.webhooks.senders import HttpSender, Sender
-from mock_server.webhooks.worker import DeliveryWorker, RetryPolicy
+from mock_server.webhooks.worker import DeliveryWorkers, RetryPolicy
 
 
 class WebhookDispatcher:
@@ -41,11 +42,13 @@ class WebhookDispatcher:
         self._render = render
         self._registry = Registry()
         self._outbox = Outbox(history, max_dead_letters)
-        self._worker = DeliveryWorker(self._outbox, sender or HttpSender(), policy or RetryPolicy())
+        self._workers = DeliveryWorkers(
+            self._outbox, sender or HttpSender(), policy or RetryPolicy()
+        )
 
     @property
     def policy(self) -> RetryPolicy:
-        return self._worker.policy
+        return self._workers.policy
 
     # -- registrations ------------------------------------------------------------------
 
@@ -78,7 +81,7 @@ class WebhookDispatcher:
             secret=registration.secret,
         )
         self._outbox.add(delivery)
-        self._worker.submit(delivery)
+        self._workers.submit(delivery)
 
     # -- delivery log -------------------------------------------------------------------
 
@@ -89,7 +92,7 @@ class WebhookDispatcher:
         """Send a dead letter again (a fresh round of attempts). None if no such dead letter."""
         delivery = self._outbox.revive(delivery_id)
         if delivery is not None:
-            self._worker.submit(delivery)
+            self._workers.submit(delivery)
         return delivery
 
     def flush(self, timeout: float = 5.0) -> bool:
@@ -97,5 +100,5 @@ class WebhookDispatcher:
         return self._outbox.wait_idle(timeout)
 
     def reset(self) -> None:
-        self._worker.clear()
+        self._workers.clear()
         self._outbox.reset()

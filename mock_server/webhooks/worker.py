@@ -1,13 +1,18 @@
-"""The delivery thread: POSTs due deliveries and schedules retries with exponential backoff."""
+"""Delivery workers: one queue and one thread per receiver, each attempt under a deadline.
+
+A receiver (a callback URL) gets its events one at a time, in the order they were
+published: the head of its queue is retried with exponential backoff until it is
+delivered or dead, and only then does the next event go. Receivers never wait for each
+other: a slow, hanging or dead receiver holds back its own queue only. A thread starts
+with a receiver's first event and ends after `linger` idle seconds.
+"""
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 import threading
-import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 
 import orjson
 
@@ -31,97 +36,130 @@ class RetryPolicy:
     max_attempts: int = 6
     first_backoff: float = 0.5  # seconds; doubles after each failure
     max_backoff: float = 8.0
-    timeout: float = 3.0
+    timeout: float = 3.0  # seconds for the whole of one attempt: connect, send, answer
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if self.first_backoff < 0 or self.max_backoff < 0:
+            raise ValueError("backoff seconds must not be negative")
+        if self.timeout <= 0:
+            raise ValueError("timeout must be positive")
 
     def backoff(self, failures: int) -> float:
         return float(min(self.max_backoff, self.first_backoff * 2 ** (failures - 1)))
 
 
-class DeliveryWorker:
-    """One daemon thread, started on first use, that sends whatever is due."""
+@dataclass(slots=True)
+class _Lane:
+    """One receiver's queue of delivery ids; the head is the one being tried."""
 
-    def __init__(self, outbox: Outbox, sender: Sender, policy: RetryPolicy) -> None:
+    url: str
+    wake: threading.Condition  # on the workers' one lock: wakes this lane's thread only
+    queue: deque[str] = field(default_factory=deque)
+
+
+class DeliveryWorkers:
+    """Per-receiver queues, each drained by its own daemon thread."""
+
+    def __init__(
+        self, outbox: Outbox, sender: Sender, policy: RetryPolicy, *, linger: float = 2.0
+    ) -> None:
         self._outbox = outbox
         self._sender = sender
         self.policy = policy
-        self._lock = threading.Condition()
-        self._due: list[tuple[float, int, str]] = []  # (monotonic due time, tiebreak, id)
-        self._counter = itertools.count()
-        self._thread: threading.Thread | None = None
+        self._linger = linger
+        self._lock = threading.Lock()
+        self._lanes: dict[str, _Lane] = {}
 
     def submit(self, delivery: Delivery) -> None:
-        """Send a pending delivery as soon as possible."""
+        """Queue a pending delivery behind the ones already waiting for its receiver."""
+        thread = None
         with self._lock:
-            self._schedule(delivery.id, 0.0)
-            self._ensure_thread()
+            lane = self._lanes.get(delivery.url)
+            if lane is None:
+                lane = _Lane(delivery.url, threading.Condition(self._lock))
+                self._lanes[delivery.url] = lane
+                thread = threading.Thread(
+                    target=self._run, args=(lane,), name="ingram-mock-webhooks", daemon=True
+                )
+            lane.queue.append(delivery.id)
+            lane.wake.notify()
+        if thread is not None:
+            thread.start()
 
     def clear(self) -> None:
-        """Forget every scheduled send (reset)."""
+        """Forget every queued send (reset); an attempt in flight finishes and is dropped."""
         with self._lock:
-            self._due.clear()
+            for lane in self._lanes.values():
+                lane.queue.clear()
+                lane.wake.notify()
 
-    def _schedule(self, delivery_id: str, delay: float) -> None:
-        heapq.heappush(self._due, (time.monotonic() + delay, next(self._counter), delivery_id))
-        self._lock.notify_all()
+    # -- one lane's thread --------------------------------------------------------------
 
-    def _ensure_thread(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(
-                target=self._run, name="ingram-mock-webhooks", daemon=True
-            )
-            self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                delivery_id = self._next_due()
-            if delivery_id is None:
-                continue
+    def _run(self, lane: _Lane) -> None:
+        while (delivery_id := self._head(lane)) is not None:
             delivery = self._outbox.begin(delivery_id)
-            if delivery is None:
-                continue  # dropped by a reset
+            if delivery is None:  # dropped by a reset
+                self._pop(lane, delivery_id)
+                continue
             try:
-                self._attempt(delivery)
-            except Exception:  # a bug here must not kill delivery for everyone
-                log.exception("webhook delivery %s failed unexpectedly", delivery.id)
+                retry = self._attempt(delivery)
             finally:
                 self._outbox.end()
+            if retry:
+                self._back_off(lane, delivery)
+            else:
+                self._pop(lane, delivery_id)
 
-    def _next_due(self) -> str | None:
-        """Wait (with the lock held) for the next due delivery; None to loop again."""
-        if not self._due:
-            self._lock.wait(1.0)
-            return None
-        due_at, _, delivery_id = self._due[0]
-        wait = due_at - time.monotonic()
-        if wait > 0:
-            self._lock.wait(wait)
-            return None
-        heapq.heappop(self._due)
-        return delivery_id
+    def _head(self, lane: _Lane) -> str | None:
+        """The next delivery id for this receiver; None after `linger` idle seconds (the
+        lane is gone then, and the next event for the receiver starts a new thread)."""
+        with self._lock:
+            while not lane.queue:
+                if not lane.wake.wait(self._linger) and not lane.queue:
+                    del self._lanes[lane.url]
+                    return None
+            return lane.queue[0]
 
-    def _attempt(self, delivery: Delivery) -> None:
-        body = orjson.dumps(delivery.body)
-        headers = {
-            "Content-Type": "application/json",
-            "x-hub-signature": signature(delivery.secret, delivery.event_id),
-            "User-Agent": "ingram-mock-webhooks",
-        }
+    def _pop(self, lane: _Lane, delivery_id: str) -> None:
+        with self._lock:
+            if lane.queue and lane.queue[0] == delivery_id:  # a reset may have emptied it
+                lane.queue.popleft()
+
+    def _back_off(self, lane: _Lane, delivery: Delivery) -> None:
+        """Wait before retrying the head; a reset that drops it cuts the wait short."""
+        failures = len(delivery.attempts) % self.policy.max_attempts
+        with self._lock:
+            lane.wake.wait_for(
+                lambda: not lane.queue or lane.queue[0] != delivery.id,
+                self.policy.backoff(failures),
+            )
+
+    def _attempt(self, delivery: Delivery) -> bool:
+        """One POST, kept in the delivery log; True when the delivery is to be retried."""
         status: int | None = None
         error = ""
+        broken = False
         try:
+            body = orjson.dumps(delivery.body)
+            headers = {
+                "Content-Type": "application/json",
+                "x-hub-signature": signature(delivery.secret, delivery.event_id),
+                "User-Agent": "ingram-mock-webhooks",
+            }
             status = self._sender.send(delivery.url, body, headers, self.policy.timeout)
         except (OSError, ValueError) as exc:
             error = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # a bug must not stop this receiver's queue: park it as dead
+            log.exception("webhook delivery %s failed unexpectedly", delivery.id)
+            error, broken = f"internal error: {type(exc).__name__}: {exc}", True
         attempts = len(delivery.attempts) + 1
         if status is not None and 200 <= status < 300:
             state = DELIVERED
-        elif attempts % self.policy.max_attempts == 0:
+        elif broken or attempts % self.policy.max_attempts == 0:
             state = DEAD
         else:
             state = PENDING
         kept = self._outbox.record(delivery, Attempt(now_text(), status, error), state)
-        if kept and state == PENDING:
-            failures = attempts % self.policy.max_attempts
-            with self._lock:
-                self._schedule(delivery.id, self.policy.backoff(failures))
+        return kept and state == PENDING
