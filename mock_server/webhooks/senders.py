@@ -43,9 +43,8 @@ class HttpSender:
         secure = parts.scheme == "https"
         port = parts.port or (443 if secure else 80)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
         fields = {
-            "Host": host,
+            "Host": parts.netloc.rpartition("@")[2],  # keeps an IPv6 literal's brackets
             **headers,
             "Content-Length": str(len(body)),
             "Connection": "close",
