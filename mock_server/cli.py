@@ -8,18 +8,27 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from mock_server.config import Settings, from_environment
+from mock_server import __version__
+from mock_server.config import ConfigError, Settings, from_environment, port_number
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
-def load_app(target: str, settings: Settings) -> Any:
-    """Granian's loader: builds the app inside the worker process (threads start there)."""
-    from mock_server.app import create_app
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (and exit 2), not a page of usage."""
 
-    return create_app(settings)
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _port(raw: str) -> int:
+    try:
+        return port_number(raw)
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _at_least_one(text: str) -> int:
@@ -46,7 +55,9 @@ def _positive(text: str) -> float:
 def _serve_parser(sub: Any) -> None:
     serve = sub.add_parser("serve", help="serve the mock on a production WSGI server (granian)")
     serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (default 8080)")
+    serve.add_argument(
+        "--port", type=_port, default=None, help="port (default 8080; 0 picks a free one)"
+    )
     serve.add_argument("--threads", type=int, default=1, help="WSGI blocking threads")
     serve.add_argument(
         "--strict",
@@ -117,40 +128,45 @@ def _serve_parser(sub: Any) -> None:
         help="mock seconds until backordered stock arrives (default 259200)",
     )
     serve.add_argument("--fixtures-dir", type=Path, default=None, help="catalog/quotes/regions")
-    serve.add_argument("--log-level", default="warning", help="server log level")
+    serve.add_argument(
+        "--log-level", choices=LOG_LEVELS, default="warning", help="granian's log level"
+    )
+    serve.add_argument(
+        "--quiet",
+        dest="request_log",
+        action="store_false",
+        default=None,
+        help="no console line per request",
+    )
 
 
 def serve_settings(args: argparse.Namespace) -> Settings:
-    """Defaults, then INGRAM_MOCK_* variables, then the flags given."""
+    """Defaults, then INGRAM_MOCK_* variables, then the flags given. Raises ConfigError.
+
+    The request log is on by default here only: the app factory keeps it off for tests.
+    """
     overrides = {k: v for k, v in vars(args).items() if v is not None}
-    return Settings().with_overrides(**from_environment()).with_overrides(**overrides)
+    settings = Settings(request_log=True).with_overrides(**from_environment())
+    return settings.with_overrides(**overrides)
 
 
 def serve(args: argparse.Namespace) -> int:
-    from granian.constants import HTTPModes, Interfaces
-    from granian.log import LogLevels
-    from granian.server import Server
+    from mock_server.serving import PortInUse, banner, bind_listener, serve_forever
 
     settings = serve_settings(args).with_overrides(background_workers=True)
+    try:
+        listener = bind_listener(settings.host, settings.port)
+    except PortInUse as error:
+        print(f"ingram-mock: {error}", file=sys.stderr)
+        return 2
     report: Path | None = None
     if settings.fail_on_violations:
         handle, name = tempfile.mkstemp(prefix="ingram-mock-violations-", suffix=".jsonl")
         os.close(handle)
         report = Path(name)
         settings = settings.with_overrides(violations_report=report)
-    server = Server(
-        "mock_server.app:create_app",
-        address=settings.host,
-        port=settings.port,
-        interface=Interfaces.WSGI,
-        workers=1,  # state lives in memory: one process holds it
-        blocking_threads=max(1, args.threads),
-        log_level=LogLevels(args.log_level),
-        log_access=False,
-        http=HTTPModes.http1,  # clients speak HTTP/1.1 here; skipping protocol detection is cheaper
-    )
-    print(f"ingram-mock serving on http://{settings.host}:{settings.port}", flush=True)
-    server.serve(target_loader=partial(load_app, settings=settings))
+    print("\n".join(banner(settings, listener.getsockname()[1])), flush=True)
+    serve_forever(settings, listener, threads=args.threads, log_level=args.log_level)
     if report is None:
         return 0
     return _report_violations(report)
@@ -170,9 +186,8 @@ def _report_violations(report: Path) -> int:
 
 
 def build_parser(*, with_harness: bool = True) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ingram-mock", description="Offline Ingram Micro Reseller Orders API"
-    )
+    parser = _Parser(prog="ingram-mock", description="Offline Ingram Micro Reseller Orders API")
+    parser.add_argument("--version", action="version", version=f"ingram-mock {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     _serve_parser(sub)
     if not with_harness:
@@ -191,8 +206,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # `serve` never needs the harness: not importing it keeps granian's supervisor process
     # small and the start fast.
     args = build_parser(with_harness=argv[:1] != ["serve"]).parse_args(argv)
-    if args.command == "serve":
-        return serve(args)
+    try:
+        if args.command == "serve":
+            return serve(args)
+    except ConfigError as error:
+        print(f"ingram-mock: {error}", file=sys.stderr)
+        return 2
     # Harness subcommands set `run` to their entry point: (args) -> exit code.
     return int(args.run(args))
 

@@ -46,6 +46,8 @@ class Settings:
     # Threads for timed settling and v7 intake. `serve` turns them on; tests drive them.
     background_workers: bool = False
     violations_report: Path | None = None  # JSON lines, appended as violations are recorded
+    # One console line per request. `serve` turns it on (off with --quiet); tests keep it off.
+    request_log: bool = False
 
     def with_overrides(self, **overrides: Any) -> Settings:
         known = {f.name for f in fields(self)}
@@ -53,26 +55,65 @@ class Settings:
 
 
 _ENV_PREFIX = "INGRAM_MOCK_"
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+_PATHS = ("fixtures_dir", "contract_path", "violations_report")
+_PORTS = ("port",)
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names it and says what is expected."""
+
+
+def port_number(raw: str) -> int:
+    """A TCP port, 0 (pick a free one) to 65535. Raises ConfigError."""
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(f"{raw!r} is not a port number (0-65535)") from None
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"{port} is not a port number (0-65535)")
+    return port
+
+
+def _parse(name: str, current: Any, raw: str) -> Any:
+    if isinstance(current, bool):
+        value = raw.strip().lower()
+        if value not in _TRUE + _FALSE:
+            raise ConfigError(f"{raw!r} is not a yes/no value (1/0, true/false, yes/no, on/off)")
+        return value in _TRUE
+    if name in _PORTS:
+        return port_number(raw.strip())
+    if isinstance(current, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{raw!r} is not a whole number") from None
+    if isinstance(current, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"{raw!r} is not a number") from None
+    if name in _PATHS:
+        return Path(raw)
+    return raw
 
 
 def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Overrides from INGRAM_MOCK_* variables (e.g. INGRAM_MOCK_STRICT=1)."""
+    """Overrides from INGRAM_MOCK_* variables (e.g. INGRAM_MOCK_STRICT=1).
+
+    Raises ConfigError naming the variable when a value cannot be used.
+    """
     env = os.environ if env is None else env
     defaults = Settings()
     overrides: dict[str, Any] = {}
     for f in fields(Settings):
-        raw = env.get(_ENV_PREFIX + f.name.upper())
+        variable = _ENV_PREFIX + f.name.upper()
+        raw = env.get(variable)
         if raw is None:
             continue
-        current = getattr(defaults, f.name)
-        if isinstance(current, bool):
-            overrides[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
-        elif isinstance(current, int):
-            overrides[f.name] = int(raw)
-        elif isinstance(current, float):
-            overrides[f.name] = float(raw)
-        elif f.name in ("fixtures_dir", "contract_path", "violations_report"):
-            overrides[f.name] = Path(raw)
-        else:
-            overrides[f.name] = raw
+        try:
+            overrides[f.name] = _parse(f.name, getattr(defaults, f.name), raw)
+        except ConfigError as error:
+            raise ConfigError(f"{variable}: {error}") from None
     return overrides

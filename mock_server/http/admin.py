@@ -20,6 +20,28 @@ def _bad_request(message: str, field: str, value: Any = None) -> NoReturn:
     raise ValidationFailed([FieldProblem(field, message, None if value is None else str(value))])
 
 
+# The admin API's own index (the start banner points here); README "Admin endpoints" has more.
+_INDEX = [
+    ("POST", "/__admin/reset", "empty state: orders, deliveries, journals, mock-time offset"),
+    ("GET", "/__admin/clock", "mock time now and its offset"),
+    ("POST", "/__admin/clock", 'move mock time forward: {"advanceSeconds": N}'),
+    ("GET", "/__admin/requests", "the request journal (DELETE clears it)"),
+    ("GET", "/__admin/violations", "client contract violations (DELETE clears them)"),
+    ("PUT", "/__admin/webhooks", '{"url", "secret", "customerNumber"?}: register a receiver'),
+    ("GET", "/__admin/webhooks", "registrations (DELETE removes them all)"),
+    ("GET", "/__admin/webhooks/deliveries", "delivery log, ?state=pending|delivered|dead"),
+    ("POST", "/__admin/webhooks/deliveries/{id}/redeliver", "send a dead letter again"),
+    ("GET", "/__admin/health", "readiness"),
+]
+
+
+@admin.get("/", strict_slashes=False)
+def index() -> Response:
+    return json_response(
+        {"endpoints": [{"method": m, "path": p, "what": w} for m, p, w in _INDEX]}
+    )
+
+
 @admin.get("/health")
 def health() -> Response:
     svc = services()

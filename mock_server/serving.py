@@ -1,0 +1,187 @@
+"""`ingram-mock serve` on granian: the socket, the start banner and the console request log.
+
+Granian binds its listening socket with SO_REUSEPORT, so a second mock started on a busy
+port would quietly share it and the kernel would spread requests over two separate states.
+Here the socket is bound once, without SO_REUSEPORT, before granian starts: a busy port
+fails at once, `--port 0` learns its real port, and with the `fork` start method (Linux
+before Python 3.14) the worker serves this very socket, so nothing can join it later.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
+from urllib.parse import parse_qsl, urlencode
+
+from mock_server import __version__
+from mock_server.config import Settings
+
+_SECRET_PARAMS = frozenset({"client_secret"})
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class PortInUse(OSError):
+    """The address cannot be bound; the message says which and why."""
+
+
+def bind_listener(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A listening TCP socket on host:port (0: a free port), without SO_REUSEPORT.
+
+    Raises PortInUse when the address is taken or cannot be bound.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        raise PortInUse(f"cannot bind {host}:{port}: {error.strerror}") from None
+    listener = socket.socket(family, kind, proto)
+    try:
+        # SO_REUSEADDR only lets a restart reuse a port held by closed connections (TIME_WAIT);
+        # on Linux it never lets two listeners share one.
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(backlog)
+    except OSError as error:
+        listener.close()
+        reason = "already in use" if error.errno == 98 else (error.strerror or str(error))
+        raise PortInUse(f"cannot listen on {host}:{port}: {reason}") from None
+    return listener
+
+
+def base_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def banner(settings: Settings, port: int) -> list[str]:
+    """The start banner. The first line is what tools parse: `ingram-mock serving on URL`."""
+    url = base_url(settings.host, port)
+    if settings.strict:
+        mode = "strict (unknown request fields are refused with 400)"
+    else:
+        mode = "lenient (unknown request fields are served and recorded; --strict refuses them)"
+    if not settings.require_auth:
+        auth = "off (--no-auth: order calls need no token)"
+    elif settings.client_id:
+        auth = f"on (tokens for client id {settings.client_id!r} only)"
+    else:
+        auth = "on (any non-empty client id and secret get a token)"
+    log = "on (--quiet turns it off)" if settings.request_log else "off"
+    return [
+        f"ingram-mock serving on {url}",
+        f"  version {__version__}; sandbox paths under {url}/sandbox",
+        f"  mode: {mode}",
+        f"  auth: {auth}",
+        f"  admin API: {url}/__admin (GET it for the list: reset, clock, requests, "
+        "violations, webhooks)",
+        f"  request log: {log}; Ctrl-C stops",
+    ]
+
+
+class RequestLog:
+    """WSGI middleware: one console line per request (method, path, status, ms, customer,
+    correlation id). Secrets in the query string are masked."""
+
+    def __init__(self, app: WSGIApp, out: TextIO | None = None) -> None:
+        self._app = app
+        self._out = out or sys.stdout
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        status = ["-"]
+
+        def recording_start(code: str, headers: Any, exc_info: Any = None) -> Any:
+            status[0] = code.split(" ", 1)[0]
+            return start_response(code, headers, exc_info)
+
+        body = self._app(environ, recording_start)
+        self.write(environ, status[0], time.perf_counter() - started)
+        return body
+
+    def write(self, environ: dict[str, Any], status: str, seconds: float) -> None:
+        path = environ.get("PATH_INFO", "")
+        query = environ.get("QUERY_STRING", "")
+        if query:
+            path = f"{path}?{mask_secrets(query)}"
+        line = (
+            f"{time.strftime('%H:%M:%S')} {environ.get('REQUEST_METHOD', '-')} {path} {status} "
+            f"{seconds * 1000:.1f}ms customer={environ.get('HTTP_IM_CUSTOMERNUMBER') or '-'} "
+            f"correlation={environ.get('HTTP_IM_CORRELATIONID') or '-'}\n"
+        )
+        with self._lock:
+            self._out.write(line)
+            self._out.flush()
+
+
+def mask_secrets(query: str) -> str:
+    """The query string with client secrets replaced by `***`."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(name in _SECRET_PARAMS for name, _ in pairs):
+        return query
+    return urlencode([(n, "***" if n in _SECRET_PARAMS else v) for n, v in pairs], safe="*")
+
+
+def load_app(target: str, settings: Settings) -> Any:
+    """Granian's loader: builds the app inside the worker process (threads start there)."""
+    from mock_server.app import create_app
+
+    app = create_app(settings)
+    return RequestLog(app) if settings.request_log else app
+
+
+def serve_forever(
+    settings: Settings, listener: socket.socket, *, threads: int, log_level: str
+) -> None:
+    """Run granian on `listener` (one worker: the state lives in one process) until Ctrl-C."""
+    from functools import partial
+
+    from granian.constants import HTTPModes, Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    port = int(listener.getsockname()[1])
+    options: dict[str, Any] = {
+        "address": settings.host,
+        "port": port,
+        "interface": Interfaces.WSGI,
+        "workers": 1,
+        "blocking_threads": max(1, threads),
+        "log_level": LogLevels(log_level),
+        "log_access": False,
+        "http": HTTPModes.http1,  # clients speak HTTP/1.1 here; skipping detection is cheaper
+    }
+    if multiprocessing.get_start_method() == "fork":
+        server: Any = _on_socket(Server, listener)("mock_server.app:create_app", **options)
+    else:
+        # A spawned worker cannot inherit our socket: granian binds the port itself. The
+        # check above still refused a busy port.
+        listener.close()
+        server = Server("mock_server.app:create_app", **options)
+    server.serve(target_loader=partial(load_app, settings=settings))
+
+
+def _on_socket(server_class: Any, listener: socket.socket) -> Any:
+    """A granian server class whose worker serves `listener` instead of binding its own
+    (granian's shared-socket path, as it runs on platforms without SO_REUSEPORT)."""
+    from granian import net
+
+    holder: Any = net.SocketHolder  # type: ignore[attr-defined]  # (fd, is_uds, backlog)
+
+    class OnSocket(server_class):  # type: ignore[misc]
+        def _init_shared_socket(self) -> None:
+            self._ssp = None
+            # The holder owns a duplicate descriptor; `_sso` (closed at shutdown) owns ours.
+            self._shd = holder(os.dup(listener.fileno()), False, self.backlog)
+            self._sfd = listener.fileno()
+            self._sso = listener
+
+    return OnSocket
