@@ -18,8 +18,10 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from mock_server.contract import CONTRACT_FILE, contracts_dir
 
@@ -174,10 +176,34 @@ def add_parser(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
+HARNESS_MODULES = ("requests", "schemathesis", "hypothesis")
+
+
+def missing_harness() -> str | None:
+    """The first module of the `harness` extra that cannot be imported, or None."""
+    for name in HARNESS_MODULES:
+        try:
+            import_module(name)
+        except ImportError:
+            return name
+    return None
+
+
+def _shown(url: str) -> str:
+    """A URL fit for a message: no query string (it may carry a client secret)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
 def fetch_token(token_url: str, client_id: str, client_secret: str, timeout: float = 30.0) -> str:
-    """A bearer token from an OAuth2 client-credentials endpoint. Raises RuntimeError."""
+    """A bearer token from an OAuth2 client-credentials endpoint. Raises RuntimeError.
+
+    No message names the secret: requests' own errors repeat the full URL, query and
+    all, so they are summed up by kind instead.
+    """
     import requests
 
+    where = _shown(token_url)
     try:
         answer = requests.get(
             token_url,
@@ -188,16 +214,21 @@ def fetch_token(token_url: str, client_id: str, client_secret: str, timeout: flo
             },
             timeout=timeout,
         )
+    except requests.Timeout:
+        raise RuntimeError(f"token request to {where} timed out after {timeout}s") from None
+    except requests.ConnectionError:
+        raise RuntimeError(f"token request to {where} failed: cannot connect") from None
     except requests.RequestException as error:
-        raise RuntimeError(f"token request to {token_url} failed: {error}") from None
+        raise RuntimeError(f"token request to {where} failed: {type(error).__name__}") from None
     if answer.status_code != 200:
-        raise RuntimeError(
-            f"token request to {token_url} answered {answer.status_code}: {answer.text[:300]}"
-        )
+        text = answer.text[:300]
+        if client_secret:
+            text = text.replace(client_secret, "***")
+        raise RuntimeError(f"token request to {where} answered {answer.status_code}: {text}")
     try:
         return str(answer.json()["access_token"])
     except (ValueError, KeyError, TypeError):
-        raise RuntimeError(f"no access_token in the answer from {token_url}") from None
+        raise RuntimeError(f"no access_token in the answer from {where}") from None
 
 
 def _token(args: argparse.Namespace) -> str:
@@ -218,6 +249,14 @@ def run(args: argparse.Namespace) -> int:
     Returns schemathesis's exit code: 0 when every check passed, 1 on failures, 2 when the
     run could not be made (bad options, no token, unreadable contract), 130 on Ctrl-C.
     """
+    missing = missing_harness()
+    if missing is not None:
+        print(
+            f"contract-test: needs the harness extra ({missing} is not installed): "
+            "pip install 'ingram-orders-mock[harness]'",
+            file=sys.stderr,
+        )
+        return 2
     if args.max_examples < 1 or args.stateful_steps < 2:
         print("contract-test: --max-examples must be >= 1, --stateful-steps >= 2", file=sys.stderr)
         return 2
