@@ -43,7 +43,8 @@ def mock_command(port: int, threads: int = 1, extra: Sequence[str] = ()) -> list
     """`ingram-mock serve` from the running virtualenv (falls back to `python -m`)."""
     script = Path(sys.executable).parent / "ingram-mock"
     base = [str(script)] if script.exists() else [sys.executable, "-m", "mock_server.cli"]
-    args = ["serve", "--host", HOST, "--port", str(port), "--threads", str(threads)]
+    # --quiet: the console request log is for people; figures are taken without it.
+    args = ["serve", "--quiet", "--host", HOST, "--port", str(port), "--threads", str(threads)]
     return [*base, *args, *extra]
 
 

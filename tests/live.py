@@ -56,7 +56,8 @@ class LiveServer:
 def start_server(args: Sequence[str] = (), *, ready_timeout: float = 15.0) -> LiveServer:
     """Run `ingram-mock serve` bound to 127.0.0.1 and wait until it answers."""
     port = free_port()
-    command = [sys.executable, "-m", "mock_server.cli", "serve", "--host", "127.0.0.1"]
+    # --quiet: no request log, which would fill the unread pipe and stall the server.
+    command = [sys.executable, "-m", "mock_server.cli", "serve", "--quiet", "--host", "127.0.0.1"]
     process = subprocess.Popen(
         [*command, "--port", str(port), *args],
         cwd=REPO,

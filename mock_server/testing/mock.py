@@ -66,8 +66,6 @@ class IngramMock:
         self._output: deque[str] = deque(maxlen=200)
         self._url = ""
         self._token: str | None = None
-        self._connection: http.client.HTTPConnection | None = None
-        self._lock = threading.Lock()
         self.webhooks = WebhookReceiver(secrets.token_hex(16), self._register_webhook)
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -122,10 +120,6 @@ class IngramMock:
     def stop(self) -> None:
         """Stop the server (Ctrl-C, then kill after 5 s) and the webhook receiver."""
         self.webhooks.stop()
-        with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
         process, self._process = self._process, None
         if process is None:
             return
@@ -259,32 +253,20 @@ class IngramMock:
     def _call(
         self, method: str, path: str, body: Any = None, timeout: float = 10.0
     ) -> tuple[int, bytes]:
-        """One request on a kept-alive connection (a reset costs a few round trips)."""
-        data = None if body is None else json.dumps(body).encode()
-        headers = {"Content-Type": "application/json"} if data is not None else {}
-        with self._lock:
-            while True:
-                connection = self._connection
-                reused = connection is not None
-                if connection is None:
-                    where = urlsplit(self.url)
-                    connection = http.client.HTTPConnection(
-                        where.hostname or "127.0.0.1", where.port, timeout=timeout
-                    )
-                    self._connection = connection
-                elif connection.sock is not None:
-                    connection.sock.settimeout(timeout)
-                try:
-                    connection.request(method, path, body=data, headers=headers)
-                    answer = connection.getresponse()
-                    return answer.status, answer.read()
-                except TimeoutError:
-                    connection.close()
-                    self._connection = None
-                    raise  # it may have been served: never send it twice
-                except (http.client.HTTPException, OSError):
-                    connection.close()
-                    self._connection = None
-                    if not reused:
-                        raise
-                    # A kept-alive connection the server had closed: once more on a new one.
+        """One request on a connection of its own. Kept-alive connections were tried: now
+        and then a call on one waited ~40 ms (delayed ACKs), which a reset cannot afford."""
+        headers = {"Connection": "close"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        where = urlsplit(self.url)
+        connection = http.client.HTTPConnection(
+            where.hostname or "127.0.0.1", where.port, timeout=timeout
+        )
+        try:
+            connection.request(method, path, body=data, headers=headers)
+            answer = connection.getresponse()
+            return answer.status, answer.read()
+        finally:
+            connection.close()
