@@ -9,6 +9,7 @@ before Python 3.14) the worker serves this very socket, so nothing can join it l
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import socket
@@ -52,7 +53,8 @@ def bind_listener(host: str, port: int, backlog: int = 1024) -> socket.socket:
         listener.listen(backlog)
     except OSError as error:
         listener.close()
-        reason = "already in use" if error.errno == 98 else (error.strerror or str(error))
+        in_use = error.errno == errno.EADDRINUSE
+        reason = "already in use" if in_use else (error.strerror or str(error))
         raise PortInUse(f"cannot listen on {host}:{port}: {reason}") from None
     return listener
 

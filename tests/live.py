@@ -75,7 +75,8 @@ def start_server(args: Sequence[str] = (), *, ready_timeout: float = 15.0) -> Li
         try:
             if requests.get(f"{server.base_url}/__admin/health", timeout=0.5).ok:
                 return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # The socket listens from the start; until the worker is up a call may time out.
             time.sleep(0.05)
     server.stop()
     raise RuntimeError("ingram-mock did not become ready in time")

@@ -11,6 +11,7 @@ points at it with `Configuration(host=mock.url, access_token=mock.token())`.
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import json
 import os
@@ -98,6 +99,7 @@ class IngramMock:
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
+        atexit.register(self.stop)  # also when a test run ends without its teardown
         announced = threading.Event()
         threading.Thread(
             target=self._drain,
@@ -123,6 +125,7 @@ class IngramMock:
         process, self._process = self._process, None
         if process is None:
             return
+        atexit.unregister(self.stop)
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
             try:
