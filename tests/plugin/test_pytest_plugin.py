@@ -85,7 +85,7 @@ def test_the_official_sdk_drives_the_mock_through_the_fixture(pytester: pytest.P
             assert found is None  # 204: the order of the first test is gone (reset)
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-W", "error")
     result.assert_outcomes(passed=2)
 
 
@@ -137,7 +137,7 @@ def test_webhooks_time_travel_and_the_reset_between_tests(pytester: pytest.Pytes
             """
         )
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-W", "error")
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -177,7 +177,7 @@ def test_strict_mode_fails_the_test_whose_client_broke_the_contract(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(test_strict=suite(STRICT_SUITE))
-    result = pytester.runpytest("-p", "no:cacheprovider", "--ingram-mock-strict")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-W", "error", "--ingram-mock-strict")
     result.assert_outcomes(passed=3, failed=1, errors=1)
     result.stdout.fnmatch_lines(
         [
@@ -209,7 +209,7 @@ def test_violations_are_listed(ingram_mock):
 """
         )
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-W", "error")
     result.assert_outcomes(passed=5)
 
 
@@ -221,4 +221,4 @@ def test_strict_from_the_ini_file(pytester: pytest.Pytester) -> None:
             assert ingram_mock.strict is True
         """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest("-p", "no:cacheprovider", "-W", "error").assert_outcomes(passed=1)
