@@ -8,6 +8,9 @@ server refuses unknown request fields and a test fails if its client broke the c
     def test_search(ingram_mock):
         answer = requests.get(f"{ingram_mock.url}/resellers/v6/orders/search",
                               headers=ingram_mock.headers())
+
+Ingram's official SDK (`xi.sdk.resellers`) points at it with
+`ApiClient(Configuration(host=ingram_mock.url, access_token=ingram_mock.token()))`.
 """
 
 from __future__ import annotations
