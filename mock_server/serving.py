@@ -164,8 +164,9 @@ def serve_forever(
     if multiprocessing.get_start_method() == "fork":
         server: Any = _on_socket(Server, listener)("mock_server.app:create_app", **options)
     else:
-        # A spawned worker cannot inherit our socket: granian binds the port itself. The
-        # check above still refused a busy port.
+        # A spawned worker cannot inherit our socket: granian binds the port itself (with
+        # SO_REUSEPORT), so the banner comes a moment before the port answers. The check
+        # above still refused a busy port.
         listener.close()
         server = Server("mock_server.app:create_app", **options)
     server.serve(target_loader=partial(load_app, settings=settings))

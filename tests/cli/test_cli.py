@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -68,9 +69,9 @@ class Serving:
 
 
 @contextmanager
-def serving(*args: str) -> Iterator[Serving]:
+def serving(*args: str, cli: Sequence[str] = CLI) -> Iterator[Serving]:
     process = subprocess.Popen(
-        [*CLI, "serve", "--host", "127.0.0.1", *args],
+        [*cli, "serve", "--host", "127.0.0.1", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -145,6 +146,34 @@ def test_a_second_mock_on_the_same_port_is_refused_and_the_first_keeps_serving()
             with pytest.raises(OSError):
                 joiner.bind(("127.0.0.1", int(port)))
         assert first.get(f"{url}/__admin/health") == 200
+
+
+# Python 3.14 makes granian spawn its worker, which cannot inherit our socket: granian then
+# binds the port itself, after our check refused a busy one.
+SPAWNING_CLI = [
+    sys.executable,
+    "-c",
+    "import multiprocessing, sys; multiprocessing.set_start_method('spawn'); "
+    "from mock_server.cli import main; sys.exit(main(sys.argv[1:]))",
+]
+
+
+@pytest.mark.live
+def test_with_a_spawned_worker_port_0_and_the_busy_port_check_still_work() -> None:
+    with serving("--port", "0", "--quiet", cli=SPAWNING_CLI) as mock:
+        url = mock.wait_for("ingram-mock serving on ").rsplit(" ", 1)[1]
+        # Here the banner comes before granian has bound the port: the first calls may fail.
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                assert mock.get(f"{url}/__admin/health") == 200
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the spawned worker never answered"
+                time.sleep(0.05)
+        second = run(["serve", "--host", "127.0.0.1", "--port", url.rsplit(":", 1)[1]])
+        assert second.returncode == 2
+        assert "already in use" in second.stderr
 
 
 @pytest.mark.live
