@@ -13,6 +13,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qsl, urlencode
+
+_SECRET_PARAMS = frozenset({"client_secret"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +33,7 @@ class JournalEntry:
         return {
             "at": datetime.fromtimestamp(self.at, UTC).isoformat(timespec="milliseconds"),
             "method": self.method,
-            "path": f"{self.path}?{self.query}" if self.query else self.path,
+            "path": f"{self.path}?{mask_secrets(self.query)}" if self.query else self.path,
             "status": self.status,
             "correlation_id": self.correlation_id,
             "customer_number": self.customer_number,
@@ -110,3 +113,11 @@ class ViolationLog(Bounded[ViolationRecord]):
             with self._lock, self._report.open("a", encoding="utf-8") as out:
                 for item in items:
                     out.write(json.dumps(asdict(item)) + "\n")
+
+
+def mask_secrets(query: str) -> str:
+    """The query string with client secrets replaced by `***`."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(name in _SECRET_PARAMS for name, _ in pairs):
+        return query
+    return urlencode([(n, "***" if n in _SECRET_PARAMS else v) for n, v in pairs], safe="*")

@@ -18,12 +18,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
-from urllib.parse import parse_qsl, urlencode
 
 from mock_server import __version__
 from mock_server.config import Settings
-
-_SECRET_PARAMS = frozenset({"client_secret"})
+from mock_server.journal import mask_secrets
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -122,14 +120,6 @@ class RequestLog:
         with self._lock:
             self._out.write(line)
             self._out.flush()
-
-
-def mask_secrets(query: str) -> str:
-    """The query string with client secrets replaced by `***`."""
-    pairs = parse_qsl(query, keep_blank_values=True)
-    if not any(name in _SECRET_PARAMS for name, _ in pairs):
-        return query
-    return urlencode([(n, "***" if n in _SECRET_PARAMS else v) for n, v in pairs], safe="*")
 
 
 def load_app(target: str, settings: Settings) -> Any:

@@ -279,6 +279,17 @@ def test_the_journal_lists_recent_calls_and_can_be_cleared(client: FlaskClient, 
     assert client.get("/__admin/requests").get_json() == {"total": 0, "requests": []}
 
 
+def test_the_journal_never_shows_a_client_secret(client: FlaskClient) -> None:
+    client.delete("/__admin/requests")
+    answer = client.get(
+        "/oauth/oauth20/token?grant_type=client_credentials&client_id=me&client_secret=s3cr3t-x"
+    )
+    assert answer.status_code == 200
+    journal = client.get("/__admin/requests").get_data(as_text=True)
+    assert "s3cr3t-x" not in journal
+    assert "client_secret=***" in journal and "client_id=me" in journal
+
+
 def test_the_journal_keeps_only_the_newest_entries() -> None:
     clock = AdjustableClock(FrozenClock())
     client = create_app(Settings(journal_size=3), clock=clock).test_client()
