@@ -54,6 +54,7 @@ def create_app(
         services.control.start_ticker()
 
     app.register_blueprint(tokens)
+    app.register_blueprint(tokens, url_prefix="/sandbox", name="sandbox_tokens")
     app.register_blueprint(orders)
     app.register_blueprint(orders, url_prefix="/sandbox", name="sandbox_orders")
     app.register_blueprint(admin)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from mock_server.auth import TokenAuthority
+from mock_server.auth import ClientApp, TokenAuthority
 from mock_server.clock import AdjustableClock, Clock
 from mock_server.config import Settings
 from mock_server.contract import Contract, load_contract
@@ -96,6 +96,7 @@ def build_services(
         tokens=TokenAuthority(
             client_id=settings.client_id,
             client_secret=settings.client_secret,
+            apps=[ClientApp.parse(spec) for spec in settings.clients],
             ttl_seconds=settings.token_ttl_seconds,
         ),
         journal=journal,

@@ -73,6 +73,15 @@ def _serve_parser(sub: Any) -> None:
     )
     serve.add_argument("--client-id", default=None, help="only this client id gets tokens")
     serve.add_argument("--client-secret", default=None, help="... with this secret")
+    # -- app binding (issue 10) --
+    serve.add_argument(
+        "--client",
+        dest="clients",
+        action="append",
+        default=None,
+        metavar="ID:SECRET:CUSTOMER",
+        help="register credentials to a customer number; their tokens act for it only (repeatable)",
+    )
     serve.add_argument(
         "--no-auth",
         dest="require_auth",
@@ -146,8 +155,22 @@ def serve_settings(args: argparse.Namespace) -> Settings:
     The request log is on by default here only: the app factory keeps it off for tests.
     """
     overrides = {k: v for k, v in vars(args).items() if v is not None}
+    if "clients" in overrides:
+        overrides["clients"] = tuple(overrides["clients"])
     settings = Settings(request_log=True).with_overrides(**from_environment())
-    return settings.with_overrides(**overrides)
+    settings = settings.with_overrides(**overrides)
+    _check_clients(settings.clients)
+    return settings
+
+
+def _check_clients(specs: Sequence[str]) -> None:
+    from mock_server.auth import ClientApp
+
+    for spec in specs:
+        try:
+            ClientApp.parse(spec)
+        except ValueError as error:
+            raise ConfigError(f"--client: {error}") from None
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -27,6 +27,9 @@ class Settings:
     # Credentials: when both are empty, any non-empty client id/secret gets a token.
     client_id: str = ""
     client_secret: str = ""
+    # Apps bound to a customer number, each `ID:SECRET:CUSTOMER` (`--client`, repeatable;
+    # INGRAM_MOCK_CLIENTS, comma separated). Their tokens act for that customer only.
+    clients: tuple[str, ...] = ()
     require_auth: bool = True
     token_ttl_seconds: int = 86_399
     strict: bool = False  # answer unknown request fields with 400 instead of recording them
@@ -77,6 +80,8 @@ def port_number(raw: str) -> int:
 
 
 def _parse(name: str, current: Any, raw: str) -> Any:
+    if isinstance(current, tuple):  # a list: comma or space separated
+        return tuple(item for item in raw.replace(",", " ").split() if item)
     if isinstance(current, bool):
         value = raw.strip().lower()
         if value not in _TRUE + _FALSE:

@@ -4,12 +4,23 @@ The same document is what the harness fuzzes, so the server and the tests hold c
 to one definition. Each operation's headers, query, path parameters and body are checked
 with compiled JSON Schema validators; every problem comes back as a `Violation` that
 names the field the way the API's error body does (`lines[0].quantity`).
+
+Two extensions in the document say where the real API is looser than its description:
+- `x-mock-tolerated` on a parameter lists schema keywords it does not enforce (the
+  correlation id's `maxLength`): a breach is a tolerated violation, not a refusal;
+- `x-mock-coerce-scalars` on an operation (v6 create and modify) makes the checker fix
+  scalar types the way the real API reads them (`"2"` for an integer, `1` for a string,
+  `"true"` for a boolean, `2.0` for an integer), in the body itself, each fix a
+  `coerced` violation. The handler then parses clean types.
+Tolerated, coerced and unknown-field violations are served in lenient mode and refused in
+strict mode; every other violation is refused.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,6 +45,12 @@ def contracts_dir() -> Path:
     raise FileNotFoundError(f"{CONTRACT_FILE} not found in {[str(c) for c in _CANDIDATES]}")
 
 
+INVALID = "invalid"  # refused: the real API refuses it too
+UNKNOWN = "unknown"  # a field the contract does not name: a smell the real API tolerates
+COERCED = "coerced"  # a scalar of the wrong JSON type, read as the right one
+TOLERATED = "tolerated"  # breaks a constraint the real API documents but does not enforce
+
+
 @dataclass(frozen=True, slots=True)
 class Violation:
     """One way a request breaks the contract."""
@@ -42,7 +59,16 @@ class Violation:
     field: str
     message: str
     value: str | None = None
-    unknown_field: bool = False  # an extra field: a client smell the real API tolerates
+    kind: str = INVALID
+
+    @property
+    def tolerable(self) -> bool:
+        """Served in lenient mode (refused only with --strict)."""
+        return self.kind != INVALID
+
+    @property
+    def unknown_field(self) -> bool:
+        return self.kind == UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +119,11 @@ class _ParameterGroup:
         }
         self.validator = jsonschema_rs.validator_for(schema, validate_formats=True)
         self.anything_required = bool(schema["required"])
+        self.tolerated = {
+            key(p["name"]): frozenset(k.lower() for k in p.get("x-mock-tolerated", ()))
+            for p in params
+            if p.get("x-mock-tolerated")
+        }
         # Headers are read straight from the WSGI environ: `IM-CustomerNumber` arrives as
         # HTTP_IM_CUSTOMERNUMBER, a plain dict lookup instead of Werkzeug's header search.
         self.environ_keys = {
@@ -129,10 +160,15 @@ class _ParameterGroup:
         instance = dict(values)
         if self.validator.is_valid(instance):
             return []
-        return [
-            _violation(self.location, error, self.names)
-            for error in self.validator.iter_errors(instance)
-        ]
+        return [self._violation(error) for error in self.validator.iter_errors(instance)]
+
+    def _violation(self, error: Any) -> Violation:
+        found = _violation(self.location, error, self.names)
+        path = list(error.instance_path)
+        tolerated = self.tolerated.get(str(path[0])) if len(path) == 1 else None
+        if tolerated and type(error.kind).__name__.lower() in tolerated:
+            return _replace_kind(found, TOLERATED)
+        return found
 
 
 class OperationContract:
@@ -146,6 +182,8 @@ class OperationContract:
         body = operation.get("requestBody")
         self.body_required = bool(body and body.get("required"))
         self.body_validator = None
+        self.coerce_scalars = bool(operation.get("x-mock-coerce-scalars"))
+        self.integer_paths: list[tuple[str, ...]] = []
         if body:
             media: Mapping[str, Any] = body.get("content", {})
             first: Mapping[str, Any] = next(iter(media.values()), {})
@@ -155,6 +193,8 @@ class OperationContract:
                     {**schema, "components": root.get("components", {})},
                     validate_formats=True,
                 )
+                if self.coerce_scalars:
+                    self.integer_paths = sorted(set(_integer_paths(root, schema, ())))
 
     def check(
         self,
@@ -179,11 +219,33 @@ class OperationContract:
             if body is MISSING:
                 if self.body_required:
                     violations.append(Violation("body", "body", "A JSON request body is required"))
-            elif not self.body_validator.is_valid(body):
-                violations.extend(
-                    _violation("body", e, {}) for e in self.body_validator.iter_errors(body)
-                )
+            else:
+                violations.extend(self._check_body(body))
         return CheckedRequest(violations, coerced_query)
+
+    def _check_body(self, body: Any) -> list[Violation]:
+        """The body's violations; with coercion on, wrong scalar types are fixed in place
+        first (each fix a COERCED violation) and the fixed body is checked again."""
+        assert self.body_validator is not None
+        fixed: list[Violation] = []
+        if self.coerce_scalars:
+            fixed.extend(_integral_floats(body, self.integer_paths))
+        if self.body_validator.is_valid(body):
+            return fixed
+        errors = list(self.body_validator.iter_errors(body))
+        if self.coerce_scalars:
+            remaining = []
+            for error in errors:
+                coerced = _coerce_in_place(body, error)
+                if coerced is None:
+                    remaining.append(error)
+                else:
+                    fixed.append(coerced)
+            if len(remaining) != len(errors):
+                # A fixed value may still break another rule (a length, an enum).
+                remaining = list(self.body_validator.iter_errors(body))
+            errors = remaining
+        return [*fixed, *(_violation("body", e, {}) for e in errors)]
 
 
 class Contract:
@@ -233,14 +295,14 @@ def _field_path(parts: Iterable[str | int]) -> str:
 def _violation(location: str, error: Any, names: Mapping[str, str]) -> Violation:
     path = list(error.instance_path)
     kind = error.kind
-    unknown = False
+    kind_name = INVALID
     if type(kind).__name__ == "Required":
         path.append(kind.property)
         message = "Required field is missing"
     elif type(kind).__name__ == "AdditionalProperties":
         path.append(",".join(kind.unexpected))
         message = "Unknown field: not part of the contract"
-        unknown = True
+        kind_name = UNKNOWN
     elif type(kind).__name__ == "Pattern" and path and path[0] in _ORDER_NUMBER_FIELDS:
         message = f"{path[0]} must be in the format xx-xxxxx or xx-xxxxx-xx"
     else:
@@ -253,5 +315,114 @@ def _violation(location: str, error: Any, names: Mapping[str, str]) -> Violation
         field=_field_path(path) or location,
         message=message,
         value=None if value is None else str(value),
-        unknown_field=unknown,
+        kind=kind_name,
+    )
+
+
+def _replace_kind(violation: Violation, kind: str) -> Violation:
+    return Violation(violation.location, violation.field, violation.message, violation.value, kind)
+
+
+# -- scalar coercion (v6 create and modify) --------------------------------------------------
+
+_INTEGER_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?,?")  # "2", "2.0"; "1," as a published example
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_JSON_TYPE = {bool: "boolean", int: "integer", float: "number", str: "string"}
+
+
+def _integer_paths(
+    root: Mapping[str, Any], schema: Any, at: tuple[str, ...]
+) -> Iterator[tuple[str, ...]]:
+    """Where a body schema expects integers (`*` for any array item), found once at load."""
+    schema = resolve(root, schema)
+    if not isinstance(schema, Mapping) or len(at) > 12:
+        return
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if "integer" in kinds:
+        yield at
+    for name, sub in (schema.get("properties") or {}).items():
+        yield from _integer_paths(root, sub, (*at, name))
+    if "items" in schema:
+        yield from _integer_paths(root, schema["items"], (*at, "*"))
+
+
+def _integral_floats(body: Any, paths: list[tuple[str, ...]]) -> list[Violation]:
+    """`2.0` where an integer is expected becomes `2`: JSON Schema calls it an integer, but
+    the rest of the mock counts in ints."""
+    found: list[Violation] = []
+
+    def walk(node: Any, path: tuple[str, ...], done: list[str | int]) -> None:
+        if not path:
+            return
+        head, rest = path[0], path[1:]
+        keys: Iterable[Any] = ()
+        if head == "*" and isinstance(node, list):
+            keys = range(len(node))
+        elif isinstance(node, dict) and head in node:
+            keys = (head,)
+        for key in keys:
+            value = node[key]
+            if not rest:
+                if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+                    node[key] = int(value)
+                    found.append(_coerced([*done, key], value, "integer"))
+            else:
+                walk(value, rest, [*done, key])
+
+    for path in paths:
+        walk(body, path, [])
+    return found
+
+
+def _coerce_in_place(body: Any, error: Any) -> Violation | None:
+    """Fix one type error the way the real API reads the value, in `body`; None if the
+    value cannot be read as the expected type."""
+    if type(error.kind).__name__ != "Type":
+        return None
+    path = list(error.instance_path)
+    if not path:
+        return None
+    parent = body
+    for part in path[:-1]:
+        parent = parent[part]
+    value = parent[path[-1]]
+    for wanted in sorted(error.kind.types, key=_PREFERENCE.index):
+        new = _read_as(value, wanted)
+        if new is not _NOT_READ:
+            parent[path[-1]] = new
+            return _coerced(path, value, wanted)
+    return None
+
+
+_NOT_READ: Any = object()
+_PREFERENCE = ["integer", "number", "boolean", "string", "null", "object", "array"]
+
+
+def _read_as(value: Any, wanted: str) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        if wanted == "integer" and _INTEGER_TEXT.fullmatch(text):
+            return int(text.rstrip(",").split(".")[0])
+        if wanted == "number" and _NUMBER_TEXT.fullmatch(text):
+            number = float(text)
+            return int(number) if number.is_integer() and "." not in text else number
+        if wanted == "boolean" and text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        return _NOT_READ
+    if wanted == "string" and isinstance(value, bool):
+        return "true" if value else "false"
+    if wanted == "string" and isinstance(value, int | float):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return _NOT_READ
+
+
+def _coerced(path: list[Any], value: Any, wanted: str) -> Violation:
+    sent = _JSON_TYPE.get(type(value), type(value).__name__)
+    return Violation(
+        location="body",
+        field=_field_path(path),
+        message=f"Expected {wanted}, got {sent} {json.dumps(value)}: read as {wanted}",
+        value=str(value) if not isinstance(value, bool) else json.dumps(value),
+        kind=COERCED,
     )

@@ -51,6 +51,7 @@ class ViolationRecord:
     value: str | None
     correlation_id: str
     refused: bool  # True: answered 400; False: recorded and served (lenient mode)
+    kind: str = "invalid"  # invalid | unknown | coerced | tolerated | ignored (contract.py)
 
 
 T = TypeVar("T")

@@ -1,4 +1,9 @@
-"""The OAuth2 client-credentials token endpoint (GET with a query, or POST with a form)."""
+"""The OAuth2 client-credentials token endpoint (GET with a query, or POST with a form).
+
+Served at `/oauth/oauth20/token`, the path the reseller pages name, and at
+`/oauth/oauth30/token`, the one the published security scheme names: real clients use both.
+The blueprint is also mounted under `/sandbox` (see app.py).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ tokens = Blueprint("tokens", __name__)
 
 
 @tokens.route("/oauth/oauth20/token", methods=["GET", "POST"])
+@tokens.route("/oauth/oauth30/token", methods=["GET", "POST"])
 def issue_token() -> Response:
     source = request.form if request.method == "POST" and request.form else request.args
     grant_type = source.get("grant_type", "")

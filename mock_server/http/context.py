@@ -10,7 +10,7 @@ from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from mock_server.bootstrap import MockServices
-from mock_server.contract import MISSING, CheckedRequest
+from mock_server.contract import MISSING, CheckedRequest, Violation
 from mock_server.domain.commands import Caller
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.journal import ViolationRecord
@@ -48,35 +48,42 @@ def check_request(
     """Check the request against the contract; record every violation.
 
     Type, format and required-field violations are refused with 400, as the real API does.
-    Unknown fields are recorded and served in lenient mode, refused in strict mode.
+    Unknown fields, coerced scalars and constraints the real API does not enforce are
+    recorded and served in lenient mode, refused in strict mode.
     """
     svc = services()
     checked = svc.contract.operation(operation_id).check(
         environ=request.environ, path=path or {}, query=request.args, body=body
     )
     if checked.violations:
-        refuse = svc.settings.strict or any(not v.unknown_field for v in checked.violations)
-        stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
-        svc.violations.extend(
-            [
-                ViolationRecord(
-                    at=stamp,
-                    operation=operation_id,
-                    location=v.location,
-                    field=v.field,
-                    message=v.message,
-                    value=v.value,
-                    correlation_id=request.headers.get("IM-CorrelationID", ""),
-                    refused=refuse,
-                )
-                for v in checked.violations
-            ]
-        )
-        if refuse:
-            raise ValidationFailed(
-                [FieldProblem(v.field, v.message, v.value) for v in checked.violations]
-            )
+        record_violations(operation_id, checked.violations)
     return checked
+
+
+def record_violations(operation_id: str, violations: list[Violation]) -> None:
+    """Record what a client got wrong; raise ValidationFailed (400) when any of it is
+    refused: every violation in strict mode, the intolerable ones otherwise."""
+    svc = services()
+    refuse = svc.settings.strict or any(not v.tolerable for v in violations)
+    stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+    svc.violations.extend(
+        [
+            ViolationRecord(
+                at=stamp,
+                operation=operation_id,
+                location=v.location,
+                field=v.field,
+                message=v.message,
+                value=v.value,
+                correlation_id=request.headers.get("IM-CorrelationID", ""),
+                refused=refuse,
+                kind=v.kind,
+            )
+            for v in violations
+        ]
+    )
+    if refuse:
+        raise ValidationFailed([FieldProblem(v.field, v.message, v.value) for v in violations])
 
 
 def caller() -> Caller:

@@ -11,6 +11,7 @@ import orjson
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from mock_server.auth import CustomerNotRegistered
 from mock_server.domain.errors import (
     CancellationRefused,
     DomainError,
@@ -102,8 +103,26 @@ def v7_error_response(error: DomainError) -> Response:
     return json_response(body, 400)
 
 
+# The real API's answer when an app's token names another customer number. It comes from
+# the gateway, not the Orders API, hence its own shape; the status is 500 because the fault
+# says "Server" and the gateway's only documented fault (bad credentials) is a 500.
+CUSTOMER_MISMATCH_STATUS = 500
+CUSTOMER_MISMATCH_FAULT = {
+    "faultcode": "Server",
+    "faultstring": (
+        "Invalid customer number. The customer number provided on the API call does not "
+        "match the registered customer number."
+    ),
+}
+
+
+def customer_mismatch_response(_: CustomerNotRegistered) -> Response:
+    return json_response(CUSTOMER_MISMATCH_FAULT, CUSTOMER_MISMATCH_STATUS)
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, domain_error_response)
+    app.register_error_handler(CustomerNotRegistered, customer_mismatch_response)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
+from mock_server.auth import CustomerNotRegistered
 from mock_server.domain.errors import ValidationFailed
 from mock_server.domain.simulate import SimulatedStatus
 from mock_server.http import render
@@ -22,7 +23,11 @@ def require_token() -> None:
     svc = services()
     # OPTIONS only describes the resource (Allow); it reads and changes nothing.
     if svc.settings.require_auth and request.method != "OPTIONS":
-        svc.tokens.verify(request.headers.get("Authorization"))
+        grant = svc.tokens.verify(request.headers.get("Authorization"))
+        # A token of an app registered to a customer number acts for that number only.
+        customer = request.environ.get("HTTP_IM_CUSTOMERNUMBER")
+        if customer is not None and not grant.allows(customer.strip()):
+            raise CustomerNotRegistered()
 
 
 @orders.after_request
@@ -30,10 +35,16 @@ def echo_headers(response: Response) -> Response:
     response.headers["IM-CorrelationID"] = (
         request.environ.get("HTTP_IM_CORRELATIONID") or uuid.uuid4().hex
     )
-    sender = request.headers.get("IM-SenderID")
-    if sender:
-        response.headers["IM-SenderID"] = sender
+    environ = request.environ
+    for key, name in _ECHOED:
+        value = environ.get(key)
+        if value:
+            response.headers[name] = value
     return response
+
+
+# Request headers the answer repeats, as the real API does (besides IM-CorrelationID).
+_ECHOED = (("HTTP_IM_COUNTRYCODE", "IM-CountryCode"), ("HTTP_IM_SENDERID", "IM-SenderID"))
 
 
 @orders.post("/resellers/v6/orders")
