@@ -49,6 +49,7 @@ INVALID = "invalid"  # refused: the real API refuses it too
 UNKNOWN = "unknown"  # a field the contract does not name: a smell the real API tolerates
 COERCED = "coerced"  # a scalar of the wrong JSON type, read as the right one
 TOLERATED = "tolerated"  # breaks a constraint the real API documents but does not enforce
+IGNORED = "ignored"  # valid in shape, but asks for what the mock cannot honour (a warehouse)
 
 
 @dataclass(frozen=True, slots=True)

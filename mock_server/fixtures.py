@@ -14,7 +14,10 @@ def _read(directory: Path, name: str) -> Any:
 
 
 def load_catalog(directory: Path) -> Catalog:
-    return Catalog.from_data(_read(directory, "catalog.json"))
+    """The catalog, with the customers' own part numbers when the directory has them."""
+    parts = directory / "customer_parts.json"
+    customer_parts = _read(directory, parts.name) if parts.is_file() else None
+    return Catalog.from_data(_read(directory, "catalog.json"), customer_parts)
 
 
 def load_regions(directory: Path) -> RegionTable:

@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from faker import Faker
 
@@ -39,6 +39,12 @@ ZERO_STOCK_PART = "DF4128"  # no stock anywhere: always backordered, as in the e
 LOW_STOCK_PART = "TXSLM3"  # three units in total, all in Mira Loma
 LOW_STOCK = {"10": 3}
 # Digital parts (productType S, e.g. 9YG948) hold DIGITAL_STOCK everywhere: see doc_products.
+
+# The deliberate "branch cannot ship" case (reject code EW): a part only two US warehouses may
+# ship. Appended after the generated products and made without the random generators, so
+# adding it changed no other product.
+BRANCH_LIMITED_PART = "BRCS01"
+BRANCH_LIMITED_WAREHOUSES = ["10", "40"]
 
 # Part numbers the published examples use for unknown parts (reject code EN): never in the catalog.
 REJECTED_PART_NUMBERS = frozenset({"DF4128MW", "XXXXXX", "2GZ2000001", "DF41281"})
@@ -61,6 +67,7 @@ class Product(TypedDict):
     weightUom: str | None
     productType: str
     stock: dict[str, int]
+    shipsFrom: NotRequired[list[str]]  # only these warehouses may ship it (absent: any)
 
 
 class Catalog(TypedDict):
@@ -612,7 +619,23 @@ def build_catalog() -> tuple[Catalog, dict[str, str]]:
     taken_vendor_parts = {p["vendorPartNumber"] for p in docs}
     generated, kinds = generated_products(rng, fake, taken_parts, taken_vendor_parts)
     warehouses = {wid: WAREHOUSES[wid] for wid in sorted(WAREHOUSES)}
-    return {"warehouses": warehouses, "products": docs + generated}, kinds
+    return {"warehouses": warehouses, "products": [*docs, *generated, branch_limited()]}, kinds
+
+
+def branch_limited() -> Product:
+    product = make_product(
+        ingram=BRANCH_LIMITED_PART,
+        vendor_part="960-001102-BR",
+        vendor="LOGITECH",
+        description="RALLY CONFERENCE CAMERA KIT (SHIPS FROM 10 AND 40 ONLY)",
+        price=899.0,
+        upc="",
+        weight=6.5,
+        product_type="P",
+        stock={wid: 250 if wid in BRANCH_LIMITED_WAREHOUSES else 0 for wid in sorted(WAREHOUSES)},
+    )
+    product["shipsFrom"] = list(BRANCH_LIMITED_WAREHOUSES)
+    return product
 
 
 def quote_number(rng: random.Random, taken: set[str]) -> str:

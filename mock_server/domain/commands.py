@@ -22,11 +22,20 @@ class Caller:
 @dataclass(frozen=True, slots=True)
 class LineRequest:
     customer_line_number: str
-    part_number: str
+    part_number: str  # the Ingram part number; "" when the line names its part otherwise
     quantity: int
     special_bid_number: str = ""
     notes: str = ""
     unit_price: Decimal | None = None  # a quote's price; None: the catalog's
+    vendor_part_number: str = ""  # ordering by the vendor's part number instead
+    customer_part_number: str = ""  # ... or by the customer's own part number
+    warehouse_id: str = ""  # a requested ship-from warehouse (line attribute); "" none
+    carrier: tuple[str, str] | None = None  # (code, name): the requested carrier, if valid
+
+    @property
+    def named_part(self) -> str:
+        """The part number as the client named it, whichever kind it is."""
+        return self.part_number or self.vendor_part_number or self.customer_part_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,12 @@ class CreateOrder:
     reseller: Address | None = None
     attributes: Mapping[str, str] = field(default_factory=dict)
     quote_number: str = ""
+    carrier_code: str = ""  # shipmentDetails.carrierCode
+
+    @property
+    def warehouse_id(self) -> str:
+        """The order-wide ship-from warehouse requested by attribute ("" for none)."""
+        return self.attributes.get("shipfromwarehouseid", "").strip()
 
     def flag(self, name: str) -> bool:
         """An `additionalAttributes` switch such as allowOrderOnCustomerHold="true"."""

@@ -122,4 +122,5 @@ def make_shipment(
         serial_count=min(quantity, MAX_SERIALS) if physical else 0,
         # Interned: every shipment of the region shares one prefix string.
         invoice_prefix=sys.intern(order.number[:2]) if invoiced else "",
+        carrier=line.carrier,
     )

@@ -1,13 +1,14 @@
 """Order lines: which requested lines are accepted, how a line is built from the catalog
-(price, warehouse, sub-order, backorder), and how a modify changes one line."""
+(price, warehouse, carrier, sub-order, backorder), and how a modify changes one line."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from mock_server.domain.catalog import Catalog, Region
-from mock_server.domain.commands import LineAction, LineChange, LineRequest
+from mock_server.domain.catalog import Catalog, Product, Region
+from mock_server.domain.commands import CreateOrder, LineAction, LineChange, LineRequest
+from mock_server.domain.errors import FieldProblem
 from mock_server.domain.models import Order, OrderLine, ingram_line_number, valid_quantity
 from mock_server.domain.numbers import sub_order_number
 from mock_server.domain.pricing import unit_price
@@ -17,7 +18,7 @@ from mock_server.domain.pricing import unit_price
 class RejectedLine:
     """A line the API refused, with the reject code clients key on."""
 
-    code: str  # EN: part not found, EQ: invalid quantity, EL: line not found
+    code: str  # EN: part not found, EQ: invalid quantity, EW: branch cannot ship, EL: no line
     reason: str
     part_number: str
     quantity: int | None
@@ -26,43 +27,102 @@ class RejectedLine:
     vendor_part_number: str = ""
 
 
+def honoured(
+    command: CreateOrder, region: Region
+) -> tuple[tuple[LineRequest, ...], list[FieldProblem]]:
+    """The lines with the ship-from warehouse and carrier they will get, and the requests the
+    region cannot honour (a warehouse or carrier it does not have), which are ignored."""
+    ignored: list[FieldProblem] = []
+    order_wide = command.warehouse_id
+    if order_wide and order_wide not in region.warehouse_ids:
+        field = "additionalAttributes.shipFromWarehouseId"
+        ignored.append(_not_in_region(field, order_wide, region))
+        order_wide = ""
+    carrier = region.carrier(command.carrier_code) if command.carrier_code.strip() else None
+    if command.carrier_code.strip() and carrier is None:
+        ignored.append(
+            FieldProblem(
+                "shipmentDetails.carrierCode",
+                f"Carrier not offered in region {region.code} (known: "
+                f"{', '.join(region.carriers)}); the default carrier is used",
+                command.carrier_code,
+            )
+        )
+    lines = []
+    for i, line in enumerate(command.lines):
+        own = line.warehouse_id
+        if own and own not in region.warehouse_ids:
+            field = f"lines[{i}].additionalAttributes.shipFromWarehouseId"
+            ignored.append(_not_in_region(field, own, region))
+            own = ""
+        lines.append(replace(line, warehouse_id=own or order_wide, carrier=carrier))
+    return tuple(lines), ignored
+
+
+def _not_in_region(field: str, warehouse_id: str, region: Region) -> FieldProblem:
+    return FieldProblem(
+        field,
+        f"Warehouse not in region {region.code} (its warehouses: "
+        f"{', '.join(region.warehouse_ids)}); the mock picks one",
+        warehouse_id,
+    )
+
+
 class LineBuilder:
     """Lines against one catalog."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
 
+    def find(self, line: LineRequest, customer_number: str) -> Product | None:
+        """The product a line names: by Ingram part, else vendor part, else the customer's
+        own part number."""
+        if line.part_number:
+            return self.catalog.find(line.part_number)
+        if line.vendor_part_number:
+            return self.catalog.find_by_vendor_part(line.vendor_part_number)
+        if line.customer_part_number:
+            return self.catalog.find_by_customer_part(customer_number, line.customer_part_number)
+        return None
+
     def accept(
-        self, lines: tuple[LineRequest, ...]
+        self, lines: tuple[LineRequest, ...], region: Region, customer_number: str = ""
     ) -> tuple[list[LineRequest], list[RejectedLine]]:
+        """The lines that can be placed (each naming its Ingram part number from now on), and
+        the refused ones: EN unknown part, EQ bad quantity, EW no branch can ship it."""
         accepted: list[LineRequest] = []
         rejected: list[RejectedLine] = []
         for line in lines:
-            product = self.catalog.find(line.part_number) if line.part_number else None
+            product = self.find(line, customer_number)
             if product is None:
-                rejected.append(
-                    RejectedLine(
-                        "EN",
-                        f"SKU-NOTFOUND {line.part_number}",
-                        line.part_number,
-                        line.quantity,
-                        customer_line_number=line.customer_line_number,
-                    )
-                )
+                code, reason = "EN", f"SKU-NOTFOUND {line.named_part}"
             elif not valid_quantity(line.quantity):
-                rejected.append(
-                    RejectedLine(
-                        "EQ",
-                        "ERROR-INVALID-QTY",
-                        line.part_number,
-                        line.quantity,
-                        customer_line_number=line.customer_line_number,
-                        vendor_part_number=product.vendor_part_number,
-                    )
-                )
+                code, reason = "EQ", "ERROR-INVALID-QTY"
+            elif not self._shippable(product, region, line.warehouse_id):
+                code, reason = "EW", f"BR-CANT-SHIP {product.ingram_part_number}"
             else:
-                accepted.append(line)
+                accepted.append(replace(line, part_number=product.ingram_part_number))
+                continue
+            rejected.append(
+                RejectedLine(
+                    code,
+                    reason,
+                    product.ingram_part_number if product else line.named_part,
+                    line.quantity,
+                    customer_line_number=line.customer_line_number,
+                    vendor_part_number=product.vendor_part_number
+                    if product
+                    else line.vendor_part_number,
+                )
+            )
         return accepted, rejected
+
+    @staticmethod
+    def _shippable(product: Product, region: Region, warehouse_id: str) -> bool:
+        """The requested branch can ship the product, or (none requested) one of the region's."""
+        if warehouse_id:
+            return product.ships_from_warehouse(warehouse_id)
+        return any(product.ships_from_warehouse(w) for w in region.warehouse_ids)
 
     def new_line(
         self,
@@ -73,7 +133,11 @@ class LineBuilder:
     ) -> OrderLine:
         product = self.catalog.find(request.part_number)
         assert product is not None  # callers accept lines against the catalog first
-        warehouse_id, on_hand = self._pick_warehouse(region, product.stock)
+        if request.warehouse_id:
+            warehouse_id = request.warehouse_id
+            on_hand = product.stock.get(warehouse_id, 0)
+        else:
+            warehouse_id, on_hand = self._pick_warehouse(region, product)
         if warehouse_order is None:
             warehouse_order = list(dict.fromkeys(ln.warehouse_id for ln in order.lines))
         if warehouse_id not in warehouse_order:
@@ -98,12 +162,16 @@ class LineBuilder:
             unit_weight=product.unit_weight,
             special_bid_number=request.special_bid_number,
             notes=request.notes or product.description,
+            carrier=request.carrier,
         )
 
     @staticmethod
-    def _pick_warehouse(region: Region, stock: Mapping[str, int]) -> tuple[str, int]:
-        """The region's warehouse with the most units on hand (its first if none has any)."""
-        best = max(region.warehouse_ids, key=lambda wid: stock.get(wid, 0))
+    def _pick_warehouse(region: Region, product: Product) -> tuple[str, int]:
+        """The region's warehouse, among those allowed to ship the product, with the most
+        units on hand (the first of them if none has any)."""
+        stock: Mapping[str, int] = product.stock
+        allowed = [w for w in region.warehouse_ids if product.ships_from_warehouse(w)]
+        best = max(allowed or region.warehouse_ids, key=lambda wid: stock.get(wid, 0))
         return best, stock.get(best, 0)
 
     def apply_change(
@@ -124,12 +192,17 @@ class LineBuilder:
                 return reject("EN", f"ERROR-PART-NOT-FOUND {change.part_number}")
             if not valid_quantity(change.quantity):
                 return reject("EQ", "ERROR-INVALID-QTY")
+            product = self.catalog.find(change.part_number)
+            if product is not None and not self._shippable(product, region, ""):
+                return reject("EW", f"BR-CANT-SHIP {product.ingram_part_number}")
             assert change.quantity is not None  # valid_quantity said so
             request = LineRequest(
                 customer_line_number=change.customer_line_number or f"{order.next_line_number:03d}",
                 part_number=change.part_number,
                 quantity=change.quantity,
                 notes=change.notes or "",
+                # An added line goes with the carrier the order asked for.
+                carrier=order.lines[0].carrier if order.lines else None,
             )
             order.lines.append(self.new_line(order, region, request))
             return None

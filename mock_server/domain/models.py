@@ -15,9 +15,10 @@ Address = dict[str, str]
 _T = TypeVar("_T")
 
 
-# Carriers a shipment may go with; the shipment's seed picks one.
+# Carriers a shipment may go with when the order asked for none; the shipment's seed picks
+# one. A region lists the carriers an order may ask for (fixtures/regions.json).
 CARRIERS = (("UP", "UPS GROUND"), ("FG", "FEDEX GROUND"), ("DH", "DHL NORMAL"))
-# The carrier a line is planned with until a shipment names its own.
+# The carrier a line is planned with when the order asked for none.
 PLANNED_CARRIER = CARRIERS[0]
 MAX_SERIALS = 20  # serial numbers listed per shipment
 MAX_LINE_QUANTITY = 99_999  # a line beyond this is refused like a zero quantity (EQ)
@@ -49,6 +50,7 @@ class Shipment:
     seed: int
     serial_count: int = 0  # physical goods carry a serial per unit (up to MAX_SERIALS)
     invoice_prefix: str = ""  # the order number's region prefix; "" while not invoiced
+    carrier: tuple[str, str] | None = None  # the order's requested carrier; None: the seed's
 
     @property
     def delivered_at(self) -> datetime:
@@ -63,11 +65,11 @@ class Shipment:
 
     @property
     def carrier_code(self) -> str:
-        return CARRIERS[(self.seed >> 152) % len(CARRIERS)][0]
+        return (self.carrier or CARRIERS[(self.seed >> 152) % len(CARRIERS)])[0]
 
     @property
     def carrier_name(self) -> str:
-        return CARRIERS[(self.seed >> 152) % len(CARRIERS)][1]
+        return (self.carrier or CARRIERS[(self.seed >> 152) % len(CARRIERS)])[1]
 
     @property
     def tracking_number(self) -> str:
@@ -148,6 +150,7 @@ class OrderLine:
     stock_arrives_at: datetime | None = None  # when the backordered quantity becomes available
     # A tuple: most lines never ship while held, and an empty tuple is shared, not allocated.
     shipments: tuple[Shipment, ...] = ()
+    carrier: tuple[str, str] | None = None  # (code, name) the order asked for; None: default
 
     @property
     def confirmed(self) -> int:
@@ -170,8 +173,8 @@ class OrderLine:
 
     @property
     def planned_carrier(self) -> tuple[str, str]:
-        """(code, name) of the carrier the line is planned with before it ships."""
-        return PLANNED_CARRIER
+        """(code, name) of the carrier the line is planned with: the requested one, if any."""
+        return self.carrier or PLANNED_CARRIER
 
     def copy(self) -> OrderLine:
         """A detached copy: shipments are immutable and shared."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
+from mock_server.domain.addresses import check_create_addresses, check_modify_address
 from mock_server.domain.catalog import Catalog, RegionTable
 from mock_server.domain.commands import (
     Caller,
@@ -32,7 +33,7 @@ from mock_server.domain.errors import (
 )
 from mock_server.domain.events import EventKind, OrderEvent, order_event
 from mock_server.domain.lifecycle import Pace, close_order, open_order, settle
-from mock_server.domain.lines import LineBuilder, RejectedLine
+from mock_server.domain.lines import LineBuilder, RejectedLine, honoured
 from mock_server.domain.models import Order
 from mock_server.domain.numbers import (
     OrderNumberSequence,
@@ -105,6 +106,19 @@ class OrderService:
 
     # -- create -------------------------------------------------------------------------
 
+    def review(self, caller: Caller, command: CreateOrder) -> list[FieldProblem]:
+        """Check a create before it is placed (nothing changes). Raises ValidationFailed for
+        what the API refuses; returns what it would ignore (a warehouse or carrier the
+        region lacks), for the caller to report."""
+        self._check_addresses(caller, command)
+        return honoured(command, self.regions.for_country(caller.country_code))[1]
+
+    @staticmethod
+    def _check_addresses(caller: Caller, command: CreateOrder) -> None:
+        check_create_addresses(
+            command.ship_to, command.end_user, command.reseller, caller.country_code
+        )
+
     def create(
         self, caller: Caller, command: CreateOrder, *, confirmation_number: str = ""
     ) -> CreateResult:
@@ -114,7 +128,9 @@ class OrderService:
         """
         now = self.clock.now()
         region = self.regions.for_country(caller.country_code)
-        accepted, rejected = self.lines.accept(command.lines)
+        self._check_addresses(caller, command)
+        lines, _ = honoured(command, region)  # what cannot be honoured is ignored here
+        accepted, rejected = self.lines.accept(lines, region, caller.customer_number)
         if not accepted:
             raise NothingAccepted(
                 [FieldProblem("lines", f"{r.code}: {r.reason}", r.part_number) for r in rejected]
@@ -153,7 +169,7 @@ class OrderService:
                 special_bid_number=command.special_bid_number,
                 notes=command.notes,
                 ship_to=command.ship_to,
-                end_user=command.end_user,
+                end_user=command.end_user or None,
                 reseller=command.reseller,
             )
             warehouse_order: list[str] = []
@@ -239,6 +255,7 @@ class OrderService:
         now = self.clock.now()
         with self._unit_of_work() as work:
             order = self._held(caller, order_number, region_code, now, work, ModificationRefused)
+            check_modify_address(change.ship_to, order.country_code)
             rejected = self._apply_changes(order, change)
             descriptions = []
             if not change.is_empty:

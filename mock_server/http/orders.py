@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, request
 
 from mock_server.auth import CustomerNotRegistered
-from mock_server.domain.errors import ValidationFailed
+from mock_server.contract import IGNORED, Violation
+from mock_server.domain.commands import Caller, CreateOrder
+from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.domain.simulate import SimulatedStatus
 from mock_server.http import render
-from mock_server.http.context import caller, check_request, json_body, services
+from mock_server.http.context import caller, check_request, json_body, record_violations, services
 from mock_server.http.errors import empty_response, json_response, v7_error_response
 from mock_server.http.parse import parse_create, parse_modify, parse_search
 
@@ -52,7 +54,9 @@ def create_order_v6() -> Response:
     body = json_body()
     check_request("createOrderV6", body=body)
     svc = services()
-    result = svc.orders.create(caller(), parse_create(body))
+    who, command = caller(), parse_create(body)
+    _review("createOrderV6", who, command)
+    result = svc.orders.create(who, command)
     status = 207 if result.rejected else 201
     return json_response(render.create_response(result, svc.clock.now(), svc.catalog), status)
 
@@ -62,11 +66,24 @@ def create_order_v7() -> Response:
     try:
         body = json_body()
         check_request("createOrderV7", body=body)
+        who, command = caller(), parse_create(body)
+        _review("createOrderV7", who, command)
     except ValidationFailed as error:
         return v7_error_response(error)
-    submission = services().intake.submit(caller(), parse_create(body))
+    submission = services().intake.submit(who, command)
     quote = submission.command.quote_number
     return json_response(render.v7_confirmation(quote, submission.confirmation_number))
+
+
+def _review(operation_id: str, who: Caller, command: CreateOrder) -> None:
+    """Refuse what the API refuses before anything is placed; record what it would ignore
+    (a warehouse or carrier the region lacks): served in lenient mode, refused in strict."""
+    ignored: list[FieldProblem] = services().orders.review(who, command)
+    if ignored:
+        record_violations(
+            operation_id,
+            [Violation("body", p.field, p.message, p.value, kind=IGNORED) for p in ignored],
+        )
 
 
 @orders.get("/resellers/v6.1/orders/<ordernumber>")

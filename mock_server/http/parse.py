@@ -26,11 +26,13 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _address(value: Any) -> Address | None:
+def _address(value: Any, *, keep_empty: bool = False) -> Address | None:
+    """An address object as text fields; None when absent (or empty, unless `keep_empty`:
+    the domain refuses an empty `endUserInfo`)."""
     if not isinstance(value, Mapping):
         return None
     address = {k: str(v) for k, v in value.items() if v is not None and not isinstance(v, dict)}
-    return address or None
+    return address if address or keep_empty else None
 
 
 def _attributes(items: Any) -> dict[str, str]:
@@ -54,10 +56,17 @@ def parse_create(body: Mapping[str, Any]) -> CreateOrder:
             quantity=int(line.get("quantity") or 0),
             special_bid_number=_text(line.get("specialBidNumber")),
             notes=_text(line.get("notes")),
+            vendor_part_number=_text(line.get("vendorPartNumber")).strip(),
+            customer_part_number=_text(line.get("customerPartNumber")).strip(),
+            warehouse_id=_attributes(line.get("additionalAttributes"))
+            .get("shipfromwarehouseid", "")
+            .strip(),
         )
         for i, line in enumerate(_sequence(body.get("lines")), start=1)
         if isinstance(line, Mapping)
     )
+    shipment = body.get("shipmentDetails")
+    carrier = shipment.get("carrierCode") if isinstance(shipment, Mapping) else None
     return CreateOrder(
         customer_order_number=_text(body.get("customerOrderNumber")),
         lines=lines,
@@ -66,10 +75,11 @@ def parse_create(body: Mapping[str, Any]) -> CreateOrder:
         special_bid_number=_text(body.get("specialBidNumber")),
         notes=_text(body.get("notes")),
         ship_to=_address(body.get("shipToInfo")),
-        end_user=_address(body.get("endUserInfo")),
+        end_user=_address(body.get("endUserInfo"), keep_empty=True),
         reseller=_address(body.get("resellerInfo")),
         attributes=_attributes(body.get("additionalAttributes")),
         quote_number=_text(body.get("quoteNumber")).strip(),
+        carrier_code=_text(carrier).strip(),
     )
 
 
