@@ -284,9 +284,9 @@ class Order:
         """The line a client names: by Ingram line number when given (never falling back, or a
         stale number could change another line), else by customer line number."""
         if ingram_line_number:
-            return next(
-                (ln for ln in self.lines if ln.ingram_line_number == ingram_line_number), None
-            )
+            named = ingram_line_number
+            found = (ln for ln in self.lines if _same_number(ln.ingram_line_number, named))
+            return next(found, None)
         if customer_line_number:
             return next(
                 (ln for ln in self.lines if ln.customer_line_number == customer_line_number), None
@@ -310,6 +310,14 @@ class Order:
         twin = _shallow_copy(self)
         twin.lines = [line.copy() for line in self.lines]
         return twin
+
+
+def _same_number(ours: str, named: str) -> bool:
+    """Line numbers are compared as numbers when both are digits: a client that sends the
+    number 9 (a published modify example does) means line "009"."""
+    if ours == named:
+        return True
+    return named.isdigit() and ours.isdigit() and int(named) == int(ours)
 
 
 def _shallow_copy(item: _T) -> _T:
