@@ -106,11 +106,9 @@ class OrderService:
 
     # -- create -------------------------------------------------------------------------
 
-    def review(self, caller: Caller, command: CreateOrder) -> list[FieldProblem]:
-        """Check a create before it is placed (nothing changes). Raises ValidationFailed for
-        what the API refuses; returns what it would ignore (a warehouse or carrier the
-        region lacks), for the caller to report."""
-        self._check_addresses(caller, command)
+    def unhonoured(self, caller: Caller, command: CreateOrder) -> list[FieldProblem]:
+        """What a create asks for that its region cannot honour (a warehouse or carrier it
+        does not have): `create` ignores it; the caller may report it first."""
         return honoured(command, self.regions.for_country(caller.country_code))[1]
 
     @staticmethod

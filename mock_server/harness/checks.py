@@ -48,6 +48,7 @@ from schemathesis import Case, CheckContext, HookContext, Response
 # operationId -> the status the API uses to refuse schema-valid data for a business rule.
 DOCUMENTED_REFUSALS: Mapping[str, int] = {
     "createOrderV6": 400,
+    "createOrderV7": 400,  # only a mock in strict mode: a carrier or warehouse not in the region
     "searchOrders": 400,
     "modifyOrder": 400,
     "cancelOrder": 405,
@@ -81,7 +82,15 @@ _CARRIED_HEADERS = (
     "IM-SenderID",
 )
 _HOLD_REFUSAL = "can not be modified/released"
-_LINE_REJECT_CODES = ("EN", "EQ")
+_LINE_REJECT_CODES = ("EN", "EQ", "EW")
+# Address refusals JSON Schema cannot state: an endUserInfo whose values are all blank, and a
+# US or Canadian state that is not two letters (the country may come from IM-CountryCode).
+_EMPTY_END_USER = "endUserInfo object cannot be empty"
+_STATE_REFUSAL = "two-letter code"
+# A carrier or ship-from warehouse the order's region lacks is ignored and recorded; a mock
+# in strict mode refuses it. Only the region knows which codes it has.
+_UNHONOURED_FIELDS = ("shipmentDetails.carrierCode", "shipFromWarehouseId")
+_WAREHOUSE_ATTRIBUTE = "shipfromwarehouseid"
 _FOLLOW_UP_TIMEOUT = 30.0
 AnyCase: TypeAlias = "Case[Any]"
 
@@ -205,6 +214,14 @@ def refusals_are_documented(ctx: CheckContext, response: Response, case: AnyCase
             )
         return None
     problems = _error_texts(_json(response))
+    if operation_id == "createOrderV7":
+        flat = _error_texts({"errors": [_json(response)]})
+        if not flat or not all(field.endswith(_UNHONOURED_FIELDS) for field, _ in flat):
+            raise AssertionError(
+                "A schema-valid v7 order is refused at once (400) only by a strict mock, for a "
+                f"carrier or warehouse its region lacks; the errors say: {flat!r}"
+            )
+        return None
     if operation_id == "searchOrders":
         # A date range whose start is after its end: JSON Schema cannot say "from <= to".
         if not problems or not all(
@@ -217,25 +234,70 @@ def refusals_are_documented(ctx: CheckContext, response: Response, case: AnyCase
             )
         return None
     if operation_id == "modifyOrder":
-        if not any(_HOLD_REFUSAL in message for _, message in problems):
+        if not any(_HOLD_REFUSAL in message for _, message in problems) and not all(
+            _is_address_refusal(field, message) for field, message in problems
+        ):
             raise AssertionError(
                 "A schema-valid modify may only be refused (400) because the order is not on "
-                f'customer hold ("Order {_HOLD_REFUSAL}..."); the errors say: {problems!r}'
+                f'customer hold ("Order {_HOLD_REFUSAL}...") or for a ship-to state that is '
+                f"not two letters; the errors say: {problems!r}"
             )
         return None
-    # createOrderV6: a duplicate PO number, or every line rejected with a documented code.
+    # createOrderV6: a duplicate PO number, every line rejected with a documented code, an
+    # address the sandbox refuses, or (strict mock) a carrier or warehouse the region lacks.
     documented = bool(problems) and all(
         field == "customerOrderNumber"
         or (field == "lines" and message.split(":", 1)[0] in _LINE_REJECT_CODES)
+        or _is_address_refusal(field, message)
         for field, message in problems
     )
     if not documented:
         raise AssertionError(
-            "A schema-valid order may only be refused (400) for a duplicate customerOrderNumber "
-            "or because every line was rejected (EN unknown part, EQ bad quantity), with the "
-            f"reason in errors[].fields; the errors say: {problems!r}"
+            "A schema-valid order may only be refused (400) for a duplicate customerOrderNumber, "
+            "because every line was rejected (EN unknown part, EQ bad quantity, EW branch cannot "
+            "ship), or for an empty endUserInfo or a US/CA state that is not two letters, with "
+            f"the reason in errors[].fields; the errors say: {problems!r}"
         )
     return None
+
+
+def _is_address_refusal(field: str, message: str) -> bool:
+    if field == "endUserInfo":
+        return _EMPTY_END_USER in message
+    if field.endswith(_UNHONOURED_FIELDS):
+        return True
+    return field.endswith(".state") and _STATE_REFUSAL in message
+
+
+def _without_warehouse(items: Any) -> list[Any]:
+    return [
+        item
+        for item in items or []
+        if not (
+            isinstance(item, dict)
+            and str(item.get("attributeName", "")).lower() == _WAREHOUSE_ATTRIBUTE
+        )
+    ]
+
+
+def _placeable_addresses(body: dict[str, Any]) -> None:
+    """Leave out what the sandbox refuses in addresses: a blank endUserInfo, odd states."""
+    end_user = body.get("endUserInfo")
+    if isinstance(end_user, dict) and not any(str(v or "").strip() for v in end_user.values()):
+        del body["endUserInfo"]
+    for name in ("shipToInfo", "endUserInfo", "resellerInfo"):
+        address = body.get(name)
+        if isinstance(address, dict) and "state" in address:
+            state = str(address["state"] or "")
+            if not (len(state) == 2 and state.isascii() and state.isalpha()):
+                body[name] = {k: v for k, v in address.items() if k != "state"}
+    # Which carriers and warehouses exist depends on the region: ask for none.
+    shipment = body.get("shipmentDetails")
+    if isinstance(shipment, dict) and "carrierCode" in shipment:
+        body["shipmentDetails"] = {k: v for k, v in shipment.items() if k != "carrierCode"}
+    for line in body.get("lines") or []:
+        if isinstance(line, dict) and line.get("additionalAttributes"):
+            line["additionalAttributes"] = _without_warehouse(line["additionalAttributes"])
 
 
 def _placeable(case: AnyCase, hold: bool) -> AnyCase:
@@ -252,9 +314,10 @@ def _placeable(case: AnyCase, hold: bool) -> AnyCase:
         if line.get("quantity") not in LINE_QUANTITIES:
             line["quantity"] = LINE_QUANTITIES[0]
     body["lines"] = lines
+    _placeable_addresses(body)
     attributes: list[Any] = [
         item
-        for item in body.get("additionalAttributes") or []
+        for item in _without_warehouse(body.get("additionalAttributes"))
         if isinstance(item, dict)
         and item.get("attributeName") not in (_HOLD_ATTRIBUTE, _DUPLICATE_ATTRIBUTE)
     ]

@@ -76,9 +76,9 @@ def create_order_v7() -> Response:
 
 
 def _review(operation_id: str, who: Caller, command: CreateOrder) -> None:
-    """Refuse what the API refuses before anything is placed; record what it would ignore
-    (a warehouse or carrier the region lacks): served in lenient mode, refused in strict."""
-    ignored: list[FieldProblem] = services().orders.review(who, command)
+    """Record what the order asks for and will not get (a warehouse or carrier its region
+    lacks) before it is placed: served in lenient mode, refused in strict mode."""
+    ignored: list[FieldProblem] = services().orders.unhonoured(who, command)
     if ignored:
         record_violations(
             operation_id,

@@ -8,12 +8,16 @@ import itertools
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.config import Settings
 from mock_server.contract import load_contract
+from mock_server.domain.addresses import EMPTY_END_USER
+from mock_server.domain.events import EventKind
 from tests.conftest import OTHER_CUSTOMER, issue_token, order_headers
+from tests.fakes import RecordingSink
 
 CONTRACT = load_contract()
 
@@ -255,14 +259,24 @@ def test_modify_cannot_add_a_part_no_branch_of_the_region_ships(
 def test_addresses_the_sandbox_refuses(
     client: FlaskClient, headers: dict[str, str], header: dict[str, Any], field: str, message: str
 ) -> None:
-    for version in ("v6", "v7"):
-        body = {**_order(_line()), **header}
-        answer = client.post(f"/resellers/{version}/orders", json=body, headers=headers)
-        assert answer.status_code == 400, (version, answer.get_json())
-        error = answer.get_json() if version == "v7" else answer.get_json()["errors"][0]
-        assert [f["field"] for f in error["fields"]] == [field]
-        assert message in error["fields"][0]["message"]
+    body = {**_order(_line()), **header}
+    answer = client.post("/resellers/v6/orders", json=body, headers=headers)
+    assert answer.status_code == 400, answer.get_json()
+    fields = answer.get_json()["errors"][0]["fields"]
+    assert [f["field"] for f in fields] == [field]
+    assert message in fields[0]["message"]
     assert client.get("/resellers/v6/orders/search", headers=headers).status_code == 204
+
+
+def test_v7_refuses_them_by_webhook_like_its_other_business_refusals(
+    app: Flask, client: FlaskClient, headers: dict[str, str], events: RecordingSink
+) -> None:
+    body = {**_order(_line()), "endUserInfo": {"contact": ""}}
+    answer = client.post("/resellers/v7/orders", json=body, headers=headers)
+    assert answer.status_code == 200
+    assert app.extensions["ingram_mock"].intake.drain() == 1
+    [failed] = [e for e in events.events if e.kind is EventKind.ASYNC_CREATE_FAILED]
+    assert [(p.field, p.message) for p in failed.problems] == [("endUserInfo", EMPTY_END_USER)]
 
 
 @pytest.mark.parametrize(
