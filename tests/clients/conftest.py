@@ -25,13 +25,14 @@ from tests.live import LiveServer, start_server
 CLIENT_ID = "sdk-client"
 CLIENT_SECRET = "sdk-secret"
 
-# --strict: the SDK's requests must match our contract exactly, unknown fields included.
-SERVER_ARGS = ("--strict", "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET)
+SERVER_ARGS = ("--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[LiveServer]:
-    live = start_server(SERVER_ARGS)
+# Each suite runs against a lenient server (the default) and a strict one, where the SDK's
+# requests must match our contract exactly: no unknown field, no coerced scalar.
+@pytest.fixture(scope="module", params=["strict", "lenient"])
+def server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    live = start_server([*SERVER_ARGS, *(["--strict"] if request.param == "strict" else [])])
     try:
         yield live
     finally:
