@@ -19,6 +19,7 @@ strict mode; every other violation is refused.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -407,6 +408,8 @@ def _read_as(value: Any, wanted: str) -> Any:
             return int(text.rstrip(",").split(".")[0])
         if wanted == "number" and _NUMBER_TEXT.fullmatch(text):
             number = float(text)
+            if not math.isfinite(number):  # "1e999": no price or count is that
+                return _NOT_READ
             return int(number) if number.is_integer() and "." not in text else number
         if wanted == "boolean" and text.lower() in ("true", "false"):
             return text.lower() == "true"

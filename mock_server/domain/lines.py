@@ -32,6 +32,9 @@ def honoured(
 ) -> tuple[tuple[LineRequest, ...], list[FieldProblem]]:
     """The lines with the ship-from warehouse and carrier they will get, and the requests the
     region cannot honour (a warehouse or carrier it does not have), which are ignored."""
+    asks = command.carrier_code or command.warehouse_id
+    if not asks and not any(line.warehouse_id for line in command.lines):
+        return command.lines, []  # the usual order asks for neither: nothing to copy
     ignored: list[FieldProblem] = []
     order_wide = command.warehouse_id
     if order_wide and order_wide not in region.warehouse_ids:

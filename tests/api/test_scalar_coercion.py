@@ -95,6 +95,8 @@ def test_strict_mode_refuses_each_coercion_naming_the_field() -> None:
         ({"ingramPartNumber": "2GZ200", "quantity": 2.5}, "lines[0].quantity"),
         ({"ingramPartNumber": "2GZ200", "quantity": True}, "lines[0].quantity"),
         ({"ingramPartNumber": "2GZ200", "quantity": 1, "unitPrice": "cheap"}, "lines[0].unitPrice"),
+        ({"ingramPartNumber": "2GZ200", "quantity": 1, "unitPrice": "1e999"}, "lines[0].unitPrice"),
+        ({"ingramPartNumber": "2GZ200", "quantity": "99999999999"}, "lines[0].quantity"),
         (
             {"ingramPartNumber": 2, "quantity": 1, "customerLineNumber": 1234},
             "lines[0].customerLineNumber",
