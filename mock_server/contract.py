@@ -68,10 +68,6 @@ class Violation:
         """Served in lenient mode (refused only with --strict)."""
         return self.kind != INVALID
 
-    @property
-    def unknown_field(self) -> bool:
-        return self.kind == UNKNOWN
-
 
 @dataclass(frozen=True, slots=True)
 class CheckedRequest:
