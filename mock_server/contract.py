@@ -10,8 +10,8 @@ Two extensions in the document say where the real API is looser than its descrip
   correlation id's `maxLength`): a breach is a tolerated violation, not a refusal;
 - `x-mock-coerce-scalars` on an operation (v6 create and modify) makes the checker fix
   scalar types the way the real API reads them (`"2"` for an integer, `1` for a string,
-  `"true"` for a boolean, `2.0` for an integer), in the body itself, each fix a
-  `coerced` violation. The handler then parses clean types.
+  `"true"` for a boolean, `2.0` for an integer; `coercion.py`), in the body itself, each
+  fix a `coerced` violation. The handler then parses clean types.
 Tolerated, coerced and unknown-field violations are served in lenient mode and refused in
 strict mode; every other violation is refused.
 """
@@ -19,9 +19,7 @@ strict mode; every other violation is refused.
 from __future__ import annotations
 
 import json
-import math
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,6 +27,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from mock_server.coercion import JSON_TYPE, Fix, fix_type_error, integer_paths, integral_floats
 from mock_server.refs import resolve
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -192,7 +191,7 @@ class OperationContract:
                     validate_formats=True,
                 )
                 if self.coerce_scalars:
-                    self.integer_paths = sorted(set(_integer_paths(root, schema, ())))
+                    self.integer_paths = sorted(set(integer_paths(root, schema)))
 
     def check(
         self,
@@ -227,18 +226,18 @@ class OperationContract:
         assert self.body_validator is not None
         fixed: list[Violation] = []
         if self.coerce_scalars:
-            fixed.extend(_integral_floats(body, self.integer_paths))
+            fixed.extend(_coerced(fix) for fix in integral_floats(body, self.integer_paths))
         if self.body_validator.is_valid(body):
             return fixed
         errors = list(self.body_validator.iter_errors(body))
         if self.coerce_scalars:
             remaining = []
             for error in errors:
-                coerced = _coerce_in_place(body, error)
-                if coerced is None:
+                fix = fix_type_error(body, error)
+                if fix is None:
                     remaining.append(error)
                 else:
-                    fixed.append(coerced)
+                    fixed.append(_coerced(fix))
             if len(remaining) != len(errors):
                 # A fixed value may still break another rule (a length, an enum).
                 remaining = list(self.body_validator.iter_errors(body))
@@ -321,108 +320,13 @@ def _replace_kind(violation: Violation, kind: str) -> Violation:
     return Violation(violation.location, violation.field, violation.message, violation.value, kind)
 
 
-# -- scalar coercion (v6 create and modify) --------------------------------------------------
-
-_INTEGER_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?,?")  # "2", "2.0"; "1," as a published example
-_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_JSON_TYPE = {bool: "boolean", int: "integer", float: "number", str: "string"}
-
-
-def _integer_paths(
-    root: Mapping[str, Any], schema: Any, at: tuple[str, ...]
-) -> Iterator[tuple[str, ...]]:
-    """Where a body schema expects integers (`*` for any array item), found once at load."""
-    schema = resolve(root, schema)
-    if not isinstance(schema, Mapping) or len(at) > 12:
-        return
-    kinds = schema.get("type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    if "integer" in kinds:
-        yield at
-    for name, sub in (schema.get("properties") or {}).items():
-        yield from _integer_paths(root, sub, (*at, name))
-    if "items" in schema:
-        yield from _integer_paths(root, schema["items"], (*at, "*"))
-
-
-def _integral_floats(body: Any, paths: list[tuple[str, ...]]) -> list[Violation]:
-    """`2.0` where an integer is expected becomes `2`: JSON Schema calls it an integer, but
-    the rest of the mock counts in ints."""
-    found: list[Violation] = []
-
-    def walk(node: Any, path: tuple[str, ...], done: list[str | int]) -> None:
-        if not path:
-            return
-        head, rest = path[0], path[1:]
-        keys: Iterable[Any] = ()
-        if head == "*" and isinstance(node, list):
-            keys = range(len(node))
-        elif isinstance(node, dict) and head in node:
-            keys = (head,)
-        for key in keys:
-            value = node[key]
-            if not rest:
-                if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
-                    node[key] = int(value)
-                    found.append(_coerced([*done, key], value, "integer"))
-            else:
-                walk(value, rest, [*done, key])
-
-    for path in paths:
-        walk(body, path, [])
-    return found
-
-
-def _coerce_in_place(body: Any, error: Any) -> Violation | None:
-    """Fix one type error the way the real API reads the value, in `body`; None if the
-    value cannot be read as the expected type."""
-    if type(error.kind).__name__ != "Type":
-        return None
-    path = list(error.instance_path)
-    if not path:
-        return None
-    parent = body
-    for part in path[:-1]:
-        parent = parent[part]
-    value = parent[path[-1]]
-    for wanted in sorted(error.kind.types, key=_PREFERENCE.index):
-        new = _read_as(value, wanted)
-        if new is not _NOT_READ:
-            parent[path[-1]] = new
-            return _coerced(path, value, wanted)
-    return None
-
-
-_NOT_READ: Any = object()
-_PREFERENCE = ["integer", "number", "boolean", "string", "null", "object", "array"]
-
-
-def _read_as(value: Any, wanted: str) -> Any:
-    if isinstance(value, str):
-        text = value.strip()
-        if wanted == "integer" and _INTEGER_TEXT.fullmatch(text):
-            return int(text.rstrip(",").split(".")[0])
-        if wanted == "number" and _NUMBER_TEXT.fullmatch(text):
-            number = float(text)
-            if not math.isfinite(number):  # "1e999": no price or count is that
-                return _NOT_READ
-            return int(number) if number.is_integer() and "." not in text else number
-        if wanted == "boolean" and text.lower() in ("true", "false"):
-            return text.lower() == "true"
-        return _NOT_READ
-    if wanted == "string" and isinstance(value, bool):
-        return "true" if value else "false"
-    if wanted == "string" and isinstance(value, int | float):
-        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    return _NOT_READ
-
-
-def _coerced(path: list[Any], value: Any, wanted: str) -> Violation:
-    sent = _JSON_TYPE.get(type(value), type(value).__name__)
+def _coerced(fix: Fix) -> Violation:
+    sent = JSON_TYPE.get(type(fix.original), type(fix.original).__name__)
+    original = fix.original
     return Violation(
         location="body",
-        field=_field_path(path),
-        message=f"Expected {wanted}, got {sent} {json.dumps(value)}: read as {wanted}",
-        value=str(value) if not isinstance(value, bool) else json.dumps(value),
+        field=_field_path(fix.path),
+        message=f"Expected {fix.wanted}, got {sent} {json.dumps(original)}: read as {fix.wanted}",
+        value=json.dumps(original) if isinstance(original, bool) else str(original),
         kind=COERCED,
     )
