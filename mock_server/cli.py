@@ -58,7 +58,12 @@ def _serve_parser(sub: Any) -> None:
     serve.add_argument(
         "--port", type=_port, default=None, help="port (default 8080; 0 picks a free one)"
     )
-    serve.add_argument("--threads", type=int, default=1, help="WSGI blocking threads")
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="ignored since the server front reads bodies on the event loop (kept for scripts)",
+    )
     serve.add_argument(
         "--strict",
         action="store_true",
@@ -147,6 +152,19 @@ def _serve_parser(sub: Any) -> None:
         default=None,
         help="no console line per request",
     )
+    # Robustness and admin exposure (issue 9).
+    serve.add_argument(
+        "--read-timeout",
+        dest="read_timeout_seconds",
+        type=_positive,
+        default=None,
+        help="seconds a request's headers, then its body, may take to arrive (default 30; 408)",
+    )
+    serve.add_argument(
+        "--admin-token",
+        default=None,
+        help="token /__admin requires: Bearer or X-Admin-Token (env INGRAM_MOCK_ADMIN_TOKEN)",
+    )
 
 
 def serve_settings(args: argparse.Namespace) -> Settings:
@@ -174,6 +192,7 @@ def _check_clients(specs: Sequence[str]) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
+    from mock_server.front import startup_warnings
     from mock_server.serving import PortInUse, banner, bind_listener, serve_forever
 
     settings = serve_settings(args).with_overrides(background_workers=True)
@@ -189,6 +208,8 @@ def serve(args: argparse.Namespace) -> int:
         report = Path(name)
         settings = settings.with_overrides(violations_report=report)
     print("\n".join(banner(settings, listener.getsockname()[1])), flush=True)
+    for warning in startup_warnings(settings):
+        print(f"ingram-mock: warning: {warning}", file=sys.stderr, flush=True)
     serve_forever(settings, listener, threads=args.threads, log_level=args.log_level)
     if report is None:
         return 0

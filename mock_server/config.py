@@ -51,6 +51,10 @@ class Settings:
     violations_report: Path | None = None  # JSON lines, appended as violations are recorded
     # One console line per request. `serve` turns it on (off with --quiet); tests keep it off.
     request_log: bool = False
+    # Robustness (issue 9): a request's headers, and then its body, must arrive within this.
+    # 30 s: granian's own header deadline, which also closes idle keep-alive connections.
+    read_timeout_seconds: float = 30.0
+    admin_token: str = ""  # when set, /__admin needs it (Bearer or X-Admin-Token)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         known = {f.name for f in fields(self)}

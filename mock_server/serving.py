@@ -123,42 +123,55 @@ class RequestLog:
 
 
 def load_app(target: str, settings: Settings) -> Any:
-    """Granian's loader: builds the app inside the worker process (threads start there)."""
+    """Granian's loader: builds the app inside the worker process (threads start there),
+    behind the front that receives whole requests first (front.py)."""
     from mock_server.app import create_app
+    from mock_server.front import Front
 
     app = create_app(settings)
-    return RequestLog(app) if settings.request_log else app
+    wsgi = RequestLog(app) if settings.request_log else app
+    return Front(wsgi, read_timeout=settings.read_timeout_seconds)
 
 
 def serve_forever(
     settings: Settings, listener: socket.socket, *, threads: int, log_level: str
 ) -> None:
-    """Run granian on `listener` (one worker: the state lives in one process) until Ctrl-C."""
+    """Run granian on `listener` (one worker: the state lives in one process) until Ctrl-C.
+
+    Granian's RSGI interface, with front.py in front of the WSGI app: one event loop thread
+    receives each request whole (headers, then body, each within the read timeout) and
+    runs the app; a slow client only waits on the loop. `threads` is ignored (kept for the
+    `--threads` flag): the app is CPU-bound and holds the GIL, so more threads only add
+    switching."""
     from functools import partial
 
     from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
     from granian.log import LogLevels
     from granian.server import Server
 
     port = int(listener.getsockname()[1])
+    header_ms = max(1, round(settings.read_timeout_seconds * 1000))
     options: dict[str, Any] = {
         "address": settings.host,
         "port": port,
-        "interface": Interfaces.WSGI,
+        "interface": Interfaces.RSGI,
         "workers": 1,
-        "blocking_threads": max(1, threads),
+        "runtime_threads": 1,
         "log_level": LogLevels(log_level),
         "log_access": False,
         "http": HTTPModes.http1,  # clients speak HTTP/1.1 here; skipping detection is cheaper
+        # Headers that do not arrive in time: hyper closes the connection itself.
+        "http1_settings": HTTP1Settings(header_read_timeout=header_ms),
     }
     if multiprocessing.get_start_method() == "fork":
-        server: Any = _on_socket(Server, listener)("mock_server.app:create_app", **options)
+        server: Any = _on_socket(Server, listener)("mock_server.serving:load_app", **options)
     else:
         # A spawned worker cannot inherit our socket: granian binds the port itself (with
         # SO_REUSEPORT), so the banner comes a moment before the port answers. The check
         # above still refused a busy port.
         listener.close()
-        server = Server("mock_server.app:create_app", **options)
+        server = Server("mock_server.serving:load_app", **options)
     server.serve(target_loader=partial(load_app, settings=settings))
 
 
