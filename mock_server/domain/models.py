@@ -31,8 +31,10 @@ def money(value: Decimal) -> Decimal:
 
 
 def valid_quantity(quantity: int | None) -> bool:
-    """A line quantity the API accepts: at least one unit, at most MAX_LINE_QUANTITY."""
-    return quantity is not None and 0 < quantity <= MAX_LINE_QUANTITY
+    """A line quantity the API accepts: a whole number of units (an int: prices and weights
+    are Decimals, and a float would poison every total), at least one, at most
+    MAX_LINE_QUANTITY."""
+    return type(quantity) is int and 0 < quantity <= MAX_LINE_QUANTITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +304,12 @@ class Order:
         for line in self.lines:
             groups.setdefault(line.sub_order_number, []).append(line)
         return [SubOrder(number, lines) for number, lines in groups.items()]
+
+    def adopt(self, draft: Order) -> None:
+        """Take on `draft`'s state: how a change worked out on a snapshot is committed
+        (all of it, or none of it if the work failed before this)."""
+        for name in Order.__slots__:
+            object.__setattr__(self, name, getattr(draft, name))
 
     def snapshot(self) -> Order:
         """A detached copy, consistent as of now: rendered and published outside the store's

@@ -176,12 +176,16 @@ class OrderService:
             order.freight = freight(order.lines, region.fx_rate)
             if order.hold is HoldState.OPEN:
                 open_order(order, now, self.pace)
-            self.store.add(order)
             work.note(order_event(order, EventKind.CREATED, now, confirmation_number))
             if order.hold is HoldState.ON_HOLD:
                 work.note(order_event(order, EventKind.ON_HOLD, now))
-            self._settle(order, now, work)
-            snapshot = work.snapshot(order)
+            try:
+                self._settle(order, now, work)
+                snapshot = work.snapshot(order)
+                self.store.add(order)  # last: a create that failed on the way stores nothing
+            except BaseException:
+                work.discard(order)  # nor publishes anything about it
+                raise
         return CreateResult(snapshot, rejected)
 
     def create_async(self, caller: Caller, command: CreateOrder, confirmation_number: str) -> None:
@@ -249,26 +253,36 @@ class OrderService:
         release: bool = False,
         region_code: str | None = None,
     ) -> ModifyResult:
-        """Change a held order, and/or release it. Raises OrderNotFound, ModificationRefused."""
+        """Change a held order, and/or release it. Raises OrderNotFound, ModificationRefused.
+
+        All or nothing: the change is worked out on a draft (a snapshot) and the stored
+        order takes it on only once every step has succeeded."""
         now = self.clock.now()
         with self._unit_of_work() as work:
-            order = self._held(caller, order_number, region_code, now, work, ModificationRefused)
-            check_modify_address(change.ship_to, order.country_code)
-            rejected = self._apply_changes(order, change)
-            descriptions = []
-            if not change.is_empty:
-                order.modified_at = now
-                descriptions.append("Order modified")
-                work.note(order_event(order, EventKind.MODIFIED, now))
-            if release:
+            stored = self._held(caller, order_number, region_code, now, work, ModificationRefused)
+            check_modify_address(change.ship_to, stored.country_code)
+            order = stored.snapshot()  # the draft
+            try:
+                rejected = self._apply_changes(order, change)
+                descriptions = []
                 if not change.is_empty:
-                    work.snapshot(order)  # the modified event shows the order before release
-                open_order(order, now, self.pace)
-                descriptions.append("Order released")
-                work.note(order_event(order, EventKind.RELEASED, now))
-                self._settle(order, now, work)
-            self.store.schedule(order)
-            return ModifyResult(work.snapshot(order), rejected, "; ".join(descriptions), now)
+                    order.modified_at = now
+                    descriptions.append("Order modified")
+                    work.note(order_event(order, EventKind.MODIFIED, now))
+                if release:
+                    if not change.is_empty:
+                        work.snapshot(order)  # the modified event: the order before release
+                    open_order(order, now, self.pace)
+                    descriptions.append("Order released")
+                    work.note(order_event(order, EventKind.RELEASED, now))
+                    self._settle(order, now, work)
+                answer = work.snapshot(order)
+            except BaseException:
+                work.discard(order)  # the draft's events never happened
+                raise
+            stored.adopt(order)  # commit
+            self.store.schedule(stored)
+            return ModifyResult(answer, rejected, "; ".join(descriptions), now)
 
     def cancel(self, caller: Caller, order_number: str, *, region_code: str | None = None) -> Order:
         """Cancel a held order. Raises OrderNotFound, CancellationRefused."""

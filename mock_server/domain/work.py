@@ -35,6 +35,14 @@ class UnitOfWork:
                 self._twins[i] = twin
         return twin
 
+    def discard(self, order: Order) -> None:
+        """Forget every event about `order`: a draft that was never committed (a use case
+        that fails still publishes its other events, such as a void found while settling)."""
+        pairs = zip(self._events, self._twins, strict=True)
+        kept = [(e, t) for e, t in pairs if e.order is not order]
+        self._events = [e for e, _ in kept]
+        self._twins = [t for _, t in kept]
+
     def detached_events(self) -> list[OrderEvent]:
         """Every event, in the order noted, with a snapshot instead of the live order."""
         result = []
