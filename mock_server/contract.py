@@ -300,6 +300,9 @@ def _violation(location: str, error: Any, names: Mapping[str, str]) -> Violation
         path.append(",".join(kind.unexpected))
         message = "Unknown field: not part of the contract"
         kind_name = UNKNOWN
+    elif type(kind).__name__ == "MaxItems" and isinstance(error.instance, list):
+        # Not jsonschema's message: that one quotes the whole (too long) array back.
+        message = f"At most {kind.limit} items are allowed; {len(error.instance)} were sent"
     elif type(kind).__name__ == "Pattern" and path and path[0] in _ORDER_NUMBER_FIELDS:
         message = f"{path[0]} must be in the format xx-xxxxx or xx-xxxxx-xx"
     else:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import ipaddress
 import logging
 import sys
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ from typing import Any
 import orjson
 
 from mock_server.config import Settings
+from mock_server.http.admin import is_loopback_name
 from mock_server.http.context import MAX_BODY_BYTES
 from mock_server.http.errors import error_body
 
@@ -191,21 +191,12 @@ async def _break(protocol: Any) -> None:
     await stream.send_bytes(b"{")  # returning now leaves 63 bytes owed: hyper closes
 
 
-def is_loopback(host: str) -> bool:
-    """A bind address only this machine can reach."""
-    host = host.strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def startup_warnings(settings: Settings) -> list[str]:
     """What a person starting the mock should know about its exposure."""
     warnings = []
-    if not is_loopback(settings.host):
+    if not is_loopback_name(settings.host):
         exposed = "anyone who can reach this address can place orders and"
         if settings.admin_token:
             warnings.append(f"bound to {settings.host}: {exposed} read state")

@@ -71,6 +71,11 @@ def _not_in_region(field: str, warehouse_id: str, region: Region) -> FieldProble
     )
 
 
+def split_of(order: Order) -> dict[str, str]:
+    """Warehouse -> sub-order number, as the order's lines stand."""
+    return {line.warehouse_id: line.sub_order_number for line in reversed(order.lines)}
+
+
 class LineBuilder:
     """Lines against one catalog."""
 
@@ -132,8 +137,11 @@ class LineBuilder:
         order: Order,
         region: Region,
         request: LineRequest,
-        warehouse_order: list[str] | None = None,
+        sub_orders: dict[str, str] | None = None,
     ) -> OrderLine:
+        """A new line of `order`. `sub_orders` (warehouse -> sub-order number) is the order's
+        split so far; a caller adding many lines passes one dict for all of them, which keeps
+        a create linear in its line count."""
         product = self.catalog.find(request.part_number)
         assert product is not None  # callers accept lines against the catalog first
         if request.warehouse_id:
@@ -141,14 +149,18 @@ class LineBuilder:
             on_hand = product.stock.get(warehouse_id, 0)
         else:
             warehouse_id, on_hand = self._pick_warehouse(region, product)
-        if warehouse_order is None:
-            warehouse_order = list(dict.fromkeys(ln.warehouse_id for ln in order.lines))
-        if warehouse_id not in warehouse_order:
-            warehouse_order.append(warehouse_id)
+        if sub_orders is None:
+            sub_orders = split_of(order)
+        sub_order = sub_orders.get(warehouse_id)
+        if sub_order is None:
+            # The next split suffix no sub-order holds yet (deleted lines may leave gaps).
+            taken = set(sub_orders.values())
+            index = len(sub_orders) + 1
+            while sub_order_number(order.number, index) in taken:
+                index += 1
+            # One string per sub-order, shared by its lines: less memory per stored order.
+            sub_order = sub_orders[warehouse_id] = sub_order_number(order.number, index)
         line_number = ingram_line_number(order.next_line_number)
-        sub_order = sub_order_number(order.number, warehouse_order.index(warehouse_id) + 1)
-        # Lines of one sub-order share its number string: less memory per stored order.
-        sub_order = next((n for n in order.sub_order_numbers() if n == sub_order), sub_order)
         order.next_line_number += 1
         return OrderLine(
             ingram_line_number=line_number,
@@ -178,7 +190,11 @@ class LineBuilder:
         return best, stock.get(best, 0)
 
     def apply_change(
-        self, order: Order, region: Region, change: LineChange
+        self,
+        order: Order,
+        region: Region,
+        change: LineChange,
+        sub_orders: dict[str, str] | None = None,
     ) -> RejectedLine | None:
         def reject(code: str, reason: str) -> RejectedLine:
             return RejectedLine(
@@ -207,7 +223,7 @@ class LineBuilder:
                 # An added line goes with the carrier the order asked for.
                 carrier=order.lines[0].carrier if order.lines else None,
             )
-            order.lines.append(self.new_line(order, region, request))
+            order.lines.append(self.new_line(order, region, request, sub_orders))
             return None
         line = order.line(change.ingram_line_number, change.customer_line_number)
         if line is None:
@@ -216,6 +232,9 @@ class LineBuilder:
             if len(order.lines) == 1:
                 return reject("ED", "ERROR-LAST-LINE: an order keeps at least one line")
             order.lines.remove(line)
+            if sub_orders is not None:  # the split may have lost a sub-order
+                sub_orders.clear()
+                sub_orders.update(split_of(order))
             return None
         if change.quantity is not None:
             if not valid_quantity(change.quantity):

@@ -33,7 +33,7 @@ from mock_server.domain.errors import (
 )
 from mock_server.domain.events import EventKind, OrderEvent, order_event
 from mock_server.domain.lifecycle import Pace, close_order, open_order, settle
-from mock_server.domain.lines import LineBuilder, RejectedLine, honoured
+from mock_server.domain.lines import LineBuilder, RejectedLine, honoured, split_of
 from mock_server.domain.models import Order
 from mock_server.domain.numbers import (
     OrderNumberSequence,
@@ -170,9 +170,9 @@ class OrderService:
                 end_user=command.end_user or None,
                 reseller=command.reseller,
             )
-            warehouse_order: list[str] = []
+            sub_orders: dict[str, str] = {}
             for request in accepted:
-                order.lines.append(self.lines.new_line(order, region, request, warehouse_order))
+                order.lines.append(self.lines.new_line(order, region, request, sub_orders))
             order.freight = freight(order.lines, region.fx_rate)
             if order.hold is HoldState.OPEN:
                 open_order(order, now, self.pace)
@@ -297,8 +297,9 @@ class OrderService:
     def _apply_changes(self, order: Order, change: ModifyOrder) -> list[RejectedLine]:
         region = self.regions.get(order.region_code)
         rejected: list[RejectedLine] = []
+        sub_orders = split_of(order)  # kept up to date by each change: linear in the lines
         for line_change in change.lines:
-            problem = self.lines.apply_change(order, region, line_change)
+            problem = self.lines.apply_change(order, region, line_change, sub_orders)
             if problem is not None:
                 rejected.append(problem)
         if change.ship_to is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import math
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
@@ -9,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, request
 
 from mock_server.domain.errors import FieldProblem, ValidationFailed
-from mock_server.http.context import services
+from mock_server.http.context import is_json_media_type, services
 from mock_server.http.errors import empty_response, error_response, json_response
 from mock_server.webhooks import Registration
 
@@ -40,6 +42,70 @@ def index() -> Response:
     return json_response(
         {"endpoints": [{"method": m, "path": p, "what": w} for m, p, w in _INDEX]}
     )
+
+
+# -- exposure: a mock on a developer's laptop is a target for any web page they open ---------
+
+
+def is_loopback_name(host: str) -> bool:
+    """`localhost` (and `*.localhost`), 127.x.x.x or ::1, with or without a port: names
+    that only ever reach this machine, so a web page cannot rebind them to itself."""
+    if host.startswith("["):
+        name = host[1 : host.find("]")]
+    elif host.count(":") == 1:
+        name = host.rsplit(":", 1)[0]
+    else:
+        name = host
+    name = name.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _token_matches(expected: str) -> bool:
+    sent = request.headers.get("X-Admin-Token", "")
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if not sent and scheme.lower() == "bearer":
+        sent = credentials.strip()
+    # Bytes: compare_digest refuses non-ASCII str, and a header may carry anything.
+    return hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), expected.encode())
+
+
+@admin.before_request
+def guard() -> Response | None:
+    """Who may use /__admin: DNS rebinding (a page on a name that resolves to 127.0.0.1) is
+    stopped by the Host check, blind cross-site writes by the Origin and media type checks,
+    anyone else by the optional admin token."""
+    settings = services().settings
+    if is_loopback_name(settings.host) and not is_loopback_name(request.host):
+        return error_response(
+            403, "/errors/forbidden", f"Host {request.host} is not a loopback name: /__admin "
+            "answers only to localhost, 127.0.0.1 or [::1] while the mock listens on loopback"
+        )
+    if settings.admin_token and not _token_matches(settings.admin_token):
+        response = error_response(
+            401, "/errors/unauthorized", "/__admin needs the admin token (Bearer or X-Admin-Token)"
+        )
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        netloc = urlsplit(origin).netloc
+        if not netloc or (netloc != request.host and not is_loopback_name(netloc)):
+            return error_response(
+                403, "/errors/forbidden", f"Writes to /__admin from {origin} are refused"
+            )
+    mimetype = request.mimetype
+    if mimetype and not is_json_media_type(mimetype):
+        return error_response(
+            415, "/errors/http-415", f"/__admin takes application/json, not {mimetype}"
+        )
+    return None
 
 
 @admin.get("/health")
