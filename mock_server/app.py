@@ -17,6 +17,7 @@ from mock_server.http.admin import admin
 from mock_server.http.auth import tokens
 from mock_server.http.context import EXTENSION_KEY, MAX_BODY_BYTES
 from mock_server.http.errors import register_error_handlers
+from mock_server.http.fast import FAST_PATH_KEY, FastPath
 from mock_server.http.orders import orders
 from mock_server.journal import JournalEntry
 
@@ -59,6 +60,10 @@ def create_app(
     app.register_blueprint(orders, url_prefix="/sandbox", name="sandbox_orders")
     app.register_blueprint(admin)
     register_error_handlers(app)
+    # The two hot routes skip Flask when they succeed (http/fast.py); all else reaches Flask.
+    fast = FastPath(app.wsgi_app, services)
+    app.wsgi_app = fast  # type: ignore[method-assign]
+    app.extensions[FAST_PATH_KEY] = fast
 
     @app.before_request
     def start_clock() -> None:

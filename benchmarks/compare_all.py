@@ -1,0 +1,204 @@
+"""Side by side in one run: ingram-mock, the thinnest Flask app, WireMock and Prism.
+
+The same wrk load as load.py (warm-up, then `-t2 -c32 -d10s`; GET order details and POST
+create v6) against each server in turn, each started on its own loopback port and stopped
+by pid before the next starts:
+- ingram-mock serve (auth, contract validation, state, the slow-client front: all on);
+- the thinnest Flask app on granian (thin_app.py): the stack's floor on this machine today;
+- WireMock 3.13 standalone, default settings, two bare stubs answering the bodies
+  ingram-mock gave for the same two calls (npm package `wiremock`, which ships the jar;
+  installed into benchmarks/.wiremock/, ignored by git; needs Java 11+);
+- Prism (`prism mock` on the published spec; see compare_prism.py, which installs it).
+Prints every figure, the ratios, and the targets of shared/PERFORMANCE.md.
+
+    .venv/bin/python benchmarks/compare_all.py [--duration 10] [--skip prism wiremock]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from benchlib import (
+    COUNTRY,
+    CUSTOMER,
+    HERE,
+    WrkResult,
+    check_quiet,
+    conditions,
+    create_body,
+    free_port,
+    http,
+    order_headers,
+    print_results,
+    require_wrk,
+    spawn,
+    start_mock,
+    wait_until,
+)
+from compare_prism import SAMPLE_ORDER, ensure_prism, run_prism
+from load import SCENARIOS, add_load_options, measure, measure_thin_app, prepare
+
+WIREMOCK_VERSION = "3.13.2"
+WIREMOCK_DIR = HERE / ".wiremock"
+P99_TARGET_MS = 25.0
+PRISM_FACTOR = 5.0
+
+
+def ensure_wiremock(version: str) -> Path:
+    """The standalone jar from the npm package, installed on first use."""
+    jars = sorted(WIREMOCK_DIR.glob(f"node_modules/wiremock/**/wiremock-standalone-{version}.jar"))
+    if jars:
+        return jars[0]
+    if shutil.which("npm") is None:
+        sys.exit("npm is not installed: apt-get install -y npm (or install Node.js 18+)")
+    print(f"installing wiremock@{version} (npm) into {WIREMOCK_DIR} ...", flush=True)
+    WIREMOCK_DIR.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            *("npm", "install", "--no-audit", "--no-fund", "--loglevel=error"),
+            *("--prefix", str(WIREMOCK_DIR), f"wiremock@{version}"),
+        ],
+        check=True,
+        timeout=600,
+    )
+    jars = sorted(WIREMOCK_DIR.glob(f"node_modules/wiremock/**/wiremock-standalone-{version}.jar"))
+    if not jars:
+        sys.exit(f"the wiremock npm package holds no wiremock-standalone-{version}.jar")
+    return jars[0]
+
+
+def sample_answers(base_url: str, env: dict[str, str]) -> dict[str, Any]:
+    """What ingram-mock answers to the two benchmarked calls: WireMock's stub bodies."""
+    headers = order_headers(env["BENCH_TOKEN"])
+    _, detail = http(
+        "GET", f"{base_url}/resellers/v6.1/orders/{env['BENCH_ORDER']}", headers=headers
+    )
+    _, created = http(
+        "POST", f"{base_url}/resellers/v6/orders", headers=headers, body=create_body("STUB-1")
+    )
+    return {"get": detail, "create": created}
+
+
+def _stub(method: str, pattern: str, status: int, body: Any) -> dict[str, Any]:
+    return {
+        "request": {"method": method, "urlPathPattern": pattern},
+        "response": {
+            "status": status,
+            "headers": {"Content-Type": "application/json"},
+            "body": json.dumps(body),
+        },
+    }
+
+
+def run_wiremock(
+    args: argparse.Namespace, answers: dict[str, Any], scenarios: Sequence[str]
+) -> tuple[list[WrkResult], str]:
+    if shutil.which("java") is None:
+        return [], "java is not installed: WireMock not measured"
+    jar = ensure_wiremock(args.wiremock_version)
+    root = Path(tempfile.mkdtemp(prefix="bench-wiremock-"))
+    (root / "mappings").mkdir()
+    (root / "__files").mkdir()
+    stubs = {
+        "details.json": _stub("GET", "/resellers/v6\\.1/orders/[^/]+", 200, answers["get"]),
+        "create.json": _stub("POST", "/resellers/v6/orders", 201, answers["create"]),
+    }
+    for name, stub in stubs.items():
+        (root / "mappings" / name).write_text(json.dumps(stub), encoding="utf-8")
+    port = free_port()
+    command = ["java", "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1"]
+    server = spawn("wiremock", [*command, "--root-dir", str(root)], cwd=root, port=port)
+    try:
+        admin = f"{server.base_url}/__admin/mappings"
+        wait_until(server, lambda: http("GET", admin, timeout=1)[0] == 200, 90)
+        java = subprocess.run(["java", "-version"], capture_output=True, text=True, check=False)
+        note = f"WireMock {args.wiremock_version} ({java.stderr.splitlines()[0]}), pid {server.pid}"
+        print(f"  {note}", flush=True)
+        env = {
+            "BENCH_TOKEN": "any",
+            "BENCH_ORDER": SAMPLE_ORDER,
+            "BENCH_CUSTOMER": CUSTOMER,
+            "BENCH_COUNTRY": COUNTRY,
+        }
+        return measure("wiremock", server.base_url, env, args, scenarios, server.tree()), note
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def ratios(results: dict[str, list[WrkResult]], scenarios: Sequence[str]) -> None:
+    print()
+    print("ratios and targets (shared/PERFORMANCE.md):")
+    ours = dict(zip(scenarios, results["ingram-mock"], strict=True))
+    for scenario in scenarios:
+        mine = ours[scenario]
+        parts = [f"{mine.rps:,.0f} req/s, p99 {mine.p99_ms:.1f} ms"]
+        for other, target in (("prism", PRISM_FACTOR), ("wiremock", 1.0), ("thin", 0.5)):
+            theirs = dict(zip(scenarios, results.get(other, []), strict=False)).get(scenario)
+            if theirs is None or not theirs.rps:
+                parts.append(f"{other}: not measured")
+                continue
+            ratio = mine.rps / theirs.rps
+            verdict = "ok" if ratio >= target else "MISS"
+            parts.append(f"{ratio:.2f}x {other} (target >= {target:g}x: {verdict})")
+        verdict = "ok" if mine.p99_ms <= P99_TARGET_MS else "MISS"
+        parts.append(f"p99 target <= {P99_TARGET_MS:.0f} ms: {verdict}")
+        print(f"  {scenario:<7} " + "; ".join(parts))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_load_options(parser)
+    parser.add_argument("--prism-version", default="5.14", help="npm version spec to install")
+    parser.add_argument("--prism-args", nargs="*", default=[], help="extra `prism mock` flags")
+    parser.add_argument("--wiremock-version", default=WIREMOCK_VERSION)
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["thin", "wiremock", "prism"], help="leave out"
+    )
+    args = parser.parse_args(argv)
+    require_wrk()
+    busy = check_quiet()
+    print(f"CPU busy before start: {busy:.0%}")
+    print(f"conditions: {conditions()}")
+    print(f"wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration:.0f}s "
+          f"after {args.warmup:.0f} s warm-up")
+    scenarios = [args.only] if args.only else list(SCENARIOS)
+    results: dict[str, list[WrkResult]] = {}
+    server = start_mock(threads=args.threads)
+    try:
+        print(f"ingram-mock pid {server.pid} on {server.base_url}", flush=True)
+        env = prepare(server.base_url)
+        answers = sample_answers(server.base_url, env)
+        results["ingram-mock"] = measure(
+            "ingram-mock", server.base_url, env, args, scenarios, server.tree()
+        )
+    finally:
+        server.stop()
+    if "thin" not in args.skip:
+        results["thin"] = measure_thin_app(args, scenarios)
+    notes = []
+    if "wiremock" not in args.skip:
+        results["wiremock"], note = run_wiremock(args, answers, scenarios)
+        notes.append(note)
+    if "prism" not in args.skip:
+        version = ensure_prism(args.prism_version)
+        results["prism"], report = run_prism(args, env["BENCH_TOKEN"])
+        notes.append(f"Prism {version}: " + report.replace("\n", "; "))
+    print()
+    for note in notes:
+        print(note)
+    print_results([r for rows in results.values() for r in rows])
+    ratios(results, scenarios)
+    return 1 if any(r.non_2xx or r.socket_errors for r in results["ingram-mock"]) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
