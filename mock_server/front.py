@@ -40,6 +40,9 @@ _JSON = [("content-type", "application/json")]
 _CLOSE = ("connection", "close")
 
 
+_ENVIRON_KEYS: dict[str, str] = {}  # header name -> its HTTP_* environ key
+
+
 class _TooLarge(Exception):
     pass
 
@@ -166,7 +169,11 @@ class Front:
                 continue
             if name in ("content-length", "transfer-encoding"):
                 continue  # the body is whole now: its length is stated below
-            key = "HTTP_" + name.upper().replace("-", "_")
+            key = _ENVIRON_KEYS.get(name)
+            if key is None:
+                key = "HTTP_" + name.upper().replace("-", "_")
+                if len(_ENVIRON_KEYS) < 1000:  # the names clients send are few
+                    _ENVIRON_KEYS[name] = key
             if key in environ:
                 environ[key] = f"{environ[key]}, {value}"
             else:
