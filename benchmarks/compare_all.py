@@ -4,7 +4,8 @@ The same wrk load as load.py (warm-up, then `-t2 -c32 -d10s`; GET order details 
 create v6) against each server in turn, each started on its own loopback port and stopped
 by pid before the next starts:
 - ingram-mock serve (auth, contract validation, state, the slow-client front: all on);
-- the thinnest Flask app on granian (thin_app.py): the stack's floor on this machine today;
+- the thinnest Flask app on granian (thin_app.py): the stack's floor on this machine today,
+  on granian's WSGI interface and behind our RSGI front (the front's own cost);
 - WireMock 3.13 standalone, default settings, two bare stubs answering the bodies
   ingram-mock gave for the same two calls (npm package `wiremock`, which ships the jar;
   installed into benchmarks/.wiremock/, ignored by git; needs Java 11+);
@@ -184,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         server.stop()
     if "thin" not in args.skip:
         results["thin"] = measure_thin_app(args, scenarios)
+        results["thin-front"] = measure_thin_app(args, scenarios, front=True)
     notes = []
     if "wiremock" not in args.skip:
         results["wiremock"], note = run_wiremock(args, answers, scenarios)

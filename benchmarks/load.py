@@ -93,16 +93,21 @@ def add_load_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def measure_thin_app(args: argparse.Namespace, scenarios: Sequence[str]) -> list[WrkResult]:
-    """The framework's floor on this machine today, under the same load."""
+def measure_thin_app(
+    args: argparse.Namespace, scenarios: Sequence[str], *, front: bool = False
+) -> list[WrkResult]:
+    """The framework's floor on this machine today, under the same load (`front`: served
+    through ingram-mock's RSGI front instead of granian's WSGI interface)."""
     port = free_port()
     command = [sys.executable, str(HERE / "thin_app.py"), "--port", str(port)]
-    server = spawn("thin-app", [*command, "--threads", str(args.threads)], cwd=HERE, port=port)
+    command += ["--front"] if front else ["--threads", str(args.threads)]
+    server = spawn("thin-app", command, cwd=HERE, port=port)
     try:
         wait_until(server, lambda: http("GET", f"{server.base_url}/__admin/health")[0] == 200)
         print(f"thin Flask app pid {server.pid} on {server.base_url}", flush=True)
         env = prepare(server.base_url)
-        return measure("thin Flask app", server.base_url, env, args, scenarios, server.tree())
+        name = "thin Flask, front" if front else "thin Flask app"
+        return measure(name, server.base_url, env, args, scenarios, server.tree())
     finally:
         server.stop()
 

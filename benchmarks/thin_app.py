@@ -64,6 +64,13 @@ def _load(target: str) -> Flask:
     return create_thin_app()
 
 
+def _load_front(target: str) -> object:
+    """The same app behind ingram-mock's RSGI front: what the front itself costs."""
+    from mock_server.front import Front
+
+    return Front(create_thin_app())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from granian.constants import Interfaces
     from granian.log import LogLevels
@@ -72,18 +79,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--front", action="store_true", help="serve through mock_server.front on RSGI"
+    )
     args = parser.parse_args(argv)
     server = Server(
         "thin_app:create_thin_app",
         address="127.0.0.1",  # loopback only, like everything here
         port=args.port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI if args.front else Interfaces.WSGI,
         workers=1,
-        blocking_threads=args.threads,
+        blocking_threads=1 if args.front else args.threads,
         log_level=LogLevels("warning"),
         log_access=False,
     )
-    server.serve(target_loader=partial(_load))
+    server.serve(target_loader=partial(_load_front if args.front else _load))
     return 0
 
 

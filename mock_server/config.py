@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -126,3 +127,21 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         except ConfigError as error:
             raise ConfigError(f"{variable}: {error}") from None
     return overrides
+
+
+def is_loopback_name(host: str) -> bool:
+    """`localhost` (and `*.localhost`), 127.x.x.x or ::1, with or without a port: names
+    that only ever reach this machine, so a web page cannot rebind them to itself."""
+    if host.startswith("["):
+        name = host[1 : host.find("]")]
+    elif host.count(":") == 1:
+        name = host.rsplit(":", 1)[0]
+    else:
+        name = host
+    name = name.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False

@@ -25,10 +25,7 @@ from typing import Any
 
 import orjson
 
-from mock_server.config import Settings
-from mock_server.http.admin import is_loopback_name
-from mock_server.http.context import MAX_BODY_BYTES
-from mock_server.http.errors import error_body
+from mock_server.config import Settings, is_loopback_name
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +73,18 @@ class Front:
         app: WSGIApp,
         *,
         read_timeout: float = 30.0,
-        max_body: int = MAX_BODY_BYTES,
+        max_body: int | None = None,
         url_scheme: str = "http",
     ) -> None:
+        # Imported here: `serve` imports this module in granian's supervisor process,
+        # which never runs the app and need not load Flask.
+        from mock_server.http.context import MAX_BODY_BYTES
+        from mock_server.http.errors import error_body
+
+        self._error_body = error_body
         self.app = app
         self.read_timeout = read_timeout
-        self.max_body = max_body
+        self.max_body = MAX_BODY_BYTES if max_body is None else max_body
         self._base: dict[str, Any] = {
             "GATEWAY_INTERFACE": "CGI/1.1",
             "SCRIPT_NAME": "",
@@ -182,11 +185,10 @@ class Front:
             environ["CONTENT_LENGTH"] = str(len(body))
         return environ
 
-    @staticmethod
-    def _refuse(protocol: Any, status: int, message: str) -> None:
+    def _refuse(self, protocol: Any, status: int, message: str) -> None:
         """An answer the app never saw, in the API's error format; the connection closes
         (its unread body would otherwise be taken for the next request)."""
-        body = orjson.dumps(error_body(f"/errors/http-{status}", message))
+        body = orjson.dumps(self._error_body(f"/errors/http-{status}", message))
         protocol.response_bytes(status, [*_JSON, _CLOSE], body)
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import math
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, request
 
+from mock_server.config import is_loopback_name
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.http.context import is_json_media_type, services
 from mock_server.http.errors import empty_response, error_response, json_response
@@ -45,24 +45,6 @@ def index() -> Response:
 
 
 # -- exposure: a mock on a developer's laptop is a target for any web page they open ---------
-
-
-def is_loopback_name(host: str) -> bool:
-    """`localhost` (and `*.localhost`), 127.x.x.x or ::1, with or without a port: names
-    that only ever reach this machine, so a web page cannot rebind them to itself."""
-    if host.startswith("["):
-        name = host[1 : host.find("]")]
-    elif host.count(":") == 1:
-        name = host.rsplit(":", 1)[0]
-    else:
-        name = host
-    name = name.rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
 
 
 def _token_matches(expected: str) -> bool:

@@ -11,9 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server.app import create_app
-from mock_server.config import Settings
+from mock_server.config import Settings, is_loopback_name
 from mock_server.front import startup_warnings
-from mock_server.http.admin import is_loopback_name
 from tests.conftest import issue_token, new_order, order_headers
 
 MAX_LINES = 884  # the spec: customer line numbers run from 1 to 884
