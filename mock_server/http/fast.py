@@ -74,6 +74,10 @@ class FastPath:
                 return self.app(environ, start_response)
         except _Fallback:
             return self.app(environ, start_response)
+        except Exception:
+            # Nothing was stored (a create stores last, and renders inside `_create`): Flask
+            # runs it again and answers the failure in the API's format, with its log line.
+            return self.app(environ, start_response)
         correlation_id = environ.get("HTTP_IM_CORRELATIONID", "")
         headers = [
             ("Content-Type", "application/json"),

@@ -103,3 +103,21 @@ def test_the_fast_path_serves_the_hot_routes() -> None:
     number = created.get_json()["orders"][0]["ingramOrderNumber"]
     assert client.get(f"/resellers/v6.1/orders/{number}", headers=headers).status_code == 200
     assert seen == ["/oauth/oauth20/token"]
+
+
+def test_an_unexpected_failure_on_the_fast_path_is_flasks_500(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mock_server.http import fast
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("parser bug")
+
+    client = _app(True).test_client()
+    headers = order_headers(issue_token(client))
+    monkeypatch.setattr(fast, "parse_create", broken)
+    monkeypatch.setattr("mock_server.http.orders.parse_create", broken)
+    answer = client.post("/resellers/v6/orders", json=new_order(), headers=headers)
+    assert answer.status_code == 500
+    assert answer.get_json()["errors"][0]["type"] == "/errors/server-error"
+    assert client.get("/__admin/health").get_json()["orders"] == 0
