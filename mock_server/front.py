@@ -84,6 +84,9 @@ class Front:
         self._error_body = error_body
         self.app = app
         self.read_timeout = read_timeout
+        self._readers: dict[asyncio.Task[Any], float] = {}  # reading a body: its deadline
+        self._late: set[asyncio.Task[Any]] = set()  # cancelled by the watchdog
+        self._watchdog: asyncio.Task[None] | None = None
         self.max_body = MAX_BODY_BYTES if max_body is None else max_body
         self._base: dict[str, Any] = {
             "GATEWAY_INTERFACE": "CGI/1.1",
@@ -110,8 +113,7 @@ class Front:
                 self._refuse(protocol, 413, "The request body is larger than 1 MiB")
                 return
             try:
-                async with asyncio.timeout(self.read_timeout):
-                    body = await self._read_body(protocol, length)
+                body = await self._read_in_time(protocol, length)
             except TimeoutError:
                 self._refuse(
                     protocol, 408, f"The request body did not arrive within {self.read_timeout:g} s"
@@ -138,6 +140,39 @@ class Front:
                 await _break(protocol)
                 return
         protocol.response_bytes(start.status, start.headers, payload)
+
+    async def _read_in_time(self, protocol: Any, length: str | None) -> bytes:
+        """The body, or TimeoutError once the read timeout has passed.
+
+        One watchdog task checks every reader a few times per timeout and cancels the late
+        ones: cheaper than an `asyncio.timeout` (a timer armed and disarmed) per request."""
+        task = asyncio.current_task()
+        assert task is not None  # granian runs each request as a task
+        loop = asyncio.get_running_loop()
+        self._readers[task] = loop.time() + self.read_timeout
+        if self._watchdog is None or self._watchdog.done():
+            self._watchdog = loop.create_task(self._watch())
+        try:
+            return await self._read_body(protocol, length)
+        except asyncio.CancelledError:
+            if task not in self._late:
+                raise  # not ours: the server is shutting down
+            self._late.discard(task)
+            task.uncancel()
+            raise TimeoutError() from None
+        finally:
+            del self._readers[task]
+
+    async def _watch(self) -> None:
+        tick = min(1.0, self.read_timeout / 10)
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(tick)
+            now = loop.time()
+            for task, deadline in list(self._readers.items()):
+                if deadline <= now and task not in self._late:
+                    self._late.add(task)
+                    task.cancel()
 
     async def _read_body(self, protocol: Any, length: str | None) -> bytes:
         if length is not None and "," not in length:
