@@ -122,15 +122,22 @@ class Front:
             except _TooLarge:
                 self._refuse(protocol, 413, "The request body is larger than 1 MiB")
                 return
+            except RuntimeError:  # granian's RSGIProtocolClosed: the client left mid-body
+                return
         environ = self._environ(scope, headers, body)
         start = _StartResponse()
-        chunks = self.app(environ, start)
         try:
-            payload = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
+            chunks = self.app(environ, start)
+            try:
+                payload = b"".join(chunks)
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+        except Exception:  # Flask answers its own errors: this is a bug around it
+            log.exception("unhandled error serving %s %s", scope.method, scope.path)
+            self._refuse(protocol, 500, "Unexpected error in the mock: see its log")
+            return
         fault = environ.get(FAULT_KEY)
         if fault:
             delay = fault.get("delay")
@@ -221,9 +228,10 @@ class Front:
         return environ
 
     def _refuse(self, protocol: Any, status: int, message: str) -> None:
-        """An answer the app never saw, in the API's error format; the connection closes
-        (its unread body would otherwise be taken for the next request)."""
-        body = orjson.dumps(self._error_body(f"/errors/http-{status}", message))
+        """An answer the app never gave, in the API's error format; the connection closes
+        (an unread body would otherwise be taken for the next request)."""
+        kind = "/errors/server-error" if status == 500 else f"/errors/http-{status}"
+        body = orjson.dumps(self._error_body(kind, message))
         protocol.response_bytes(status, [*_JSON, _CLOSE], body)
 
 

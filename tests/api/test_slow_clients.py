@@ -175,3 +175,18 @@ def test_the_front_hands_the_app_the_whole_body(fault_server: str) -> None:
     assert chunked.content == body
     plain = requests.post(f"{fault_server}/echo", data=body, timeout=10)
     assert plain.content == body
+
+
+def test_a_failure_around_the_app_is_a_500_in_the_api_format(fault_server: str) -> None:
+    answer = requests.get(f"{fault_server}/boom", timeout=10)
+    assert answer.status_code == 500
+    assert answer.json()["errors"][0]["type"] == "/errors/server-error"
+
+
+def test_a_client_that_leaves_mid_body_harms_nobody(fault_server: str) -> None:
+    gone = _open(
+        fault_server,
+        b"POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 200\r\n\r\nabc",
+    )
+    gone.close()
+    assert requests.get(f"{fault_server}/after", timeout=10).text == "/after"
