@@ -16,6 +16,8 @@ from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.journal import ViolationRecord
 
 EXTENSION_KEY = "ingram_mock"
+# Request headers the answer repeats, as the real API does (besides IM-CorrelationID).
+ECHOED_HEADERS = (("HTTP_IM_COUNTRYCODE", "IM-CountryCode"), ("HTTP_IM_SENDERID", "IM-SenderID"))
 MAX_BODY_BYTES = 1024 * 1024  # also Flask's MAX_CONTENT_LENGTH (see app.py)
 
 

@@ -25,7 +25,7 @@ from mock_server.bootstrap import MockServices
 from mock_server.domain.commands import Caller
 from mock_server.domain.errors import DomainError
 from mock_server.http import render
-from mock_server.http.context import MAX_BODY_BYTES, is_json_media_type
+from mock_server.http.context import ECHOED_HEADERS, MAX_BODY_BYTES, is_json_media_type
 from mock_server.http.errors import error_body
 from mock_server.http.parse import parse_create
 from mock_server.journal import JournalEntry
@@ -84,9 +84,10 @@ class FastPath:
             ("Content-Length", str(len(payload))),
             ("IM-CorrelationID", correlation_id or uuid.uuid4().hex),
         ]
-        sender = environ.get("HTTP_IM_SENDERID")
-        if sender:
-            headers.append(("IM-SenderID", sender))
+        for key, name in ECHOED_HEADERS:
+            value = environ.get(key)
+            if value:
+                headers.append((name, value))
         self.svc.journal.add(
             JournalEntry(
                 at=time.time(),
@@ -105,11 +106,16 @@ class FastPath:
     # -- the two routes -------------------------------------------------------------------
 
     def _authorized(self, environ: dict[str, Any]) -> None:
+        """As the orders blueprint's `require_token`: a valid token, and a token bound to a
+        customer number only for that number."""
         if self.svc.settings.require_auth:
             try:
-                self.svc.tokens.verify(environ.get("HTTP_AUTHORIZATION"))
+                grant = self.svc.tokens.verify(environ.get("HTTP_AUTHORIZATION"))
             except DomainError:
                 raise _Fallback() from None
+            customer = environ.get("HTTP_IM_CUSTOMERNUMBER")
+            if customer is not None and not grant.allows(customer.strip()):
+                raise _Fallback()
 
     def _create(self, environ: dict[str, Any]) -> tuple[int, bytes]:
         self._authorized(environ)
@@ -118,8 +124,11 @@ class FastPath:
         if checked.violations:
             raise _Fallback()
         svc = self.svc
+        who, command = _caller(environ), parse_create(body)
+        if svc.orders.unhonoured(who, command):
+            raise _Fallback()  # Flask records what the order asks for and will not get
         try:
-            result = svc.orders.create(_caller(environ), parse_create(body))
+            result = svc.orders.create(who, command)
         except DomainError:
             raise _Fallback() from None  # refused before anything was stored
         # From here the order exists: a failure must not send the request round again.

@@ -13,7 +13,14 @@ from mock_server.domain.commands import Caller, CreateOrder
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.domain.simulate import SimulatedStatus
 from mock_server.http import render
-from mock_server.http.context import caller, check_request, json_body, record_violations, services
+from mock_server.http.context import (
+    ECHOED_HEADERS,
+    caller,
+    check_request,
+    json_body,
+    record_violations,
+    services,
+)
 from mock_server.http.errors import empty_response, json_response, v7_error_response
 from mock_server.http.parse import parse_create, parse_modify, parse_search
 
@@ -38,15 +45,11 @@ def echo_headers(response: Response) -> Response:
         request.environ.get("HTTP_IM_CORRELATIONID") or uuid.uuid4().hex
     )
     environ = request.environ
-    for key, name in _ECHOED:
+    for key, name in ECHOED_HEADERS:
         value = environ.get(key)
         if value:
             response.headers[name] = value
     return response
-
-
-# Request headers the answer repeats, as the real API does (besides IM-CorrelationID).
-_ECHOED = (("HTTP_IM_COUNTRYCODE", "IM-CountryCode"), ("HTTP_IM_SENDERID", "IM-SenderID"))
 
 
 @orders.post("/resellers/v6/orders")
