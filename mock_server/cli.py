@@ -53,7 +53,7 @@ def _positive(text: str) -> float:
 
 
 def _serve_parser(sub: Any) -> None:
-    serve = sub.add_parser("serve", help="serve the mock on a production WSGI server (granian)")
+    serve = sub.add_parser("serve", help="serve the mock on granian (slow clients cannot stall it)")
     serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
     serve.add_argument(
         "--port", type=_port, default=None, help="port (default 8080; 0 picks a free one)"
