@@ -15,7 +15,7 @@ from mock_server.domain.lines import RejectedLine
 from mock_server.domain.models import Address, Order, OrderLine, Shipment, Totals
 from mock_server.domain.search import SearchPage
 from mock_server.domain.service import CreateResult, ModifyResult
-from mock_server.wire import Json, amount, compact, day, order_link, timestamp
+from mock_server.wire import Json, amount, compact, day, invoice_link, order_link, timestamp
 
 _DETAIL_ADDRESS = (
     "contact", "companyName", "addressLine1", "addressLine2", "addressLine3", "city", "state",
@@ -250,13 +250,15 @@ def search_response(
 
 
 def _search_row(order: Order, now: datetime) -> Json:
-    status = order.status(now).value
     sub_orders = [
         {
             "subOrderNumber": sub_order.number,
             "subOrderTotal": amount(sub_order.total),
-            "subOrderStatus": status,
-            "links": [order_link(order.number)],
+            "subOrderStatus": order.sub_order_status(sub_order, now).value,
+            "links": [
+                order_link(order.number),
+                *(invoice_link(number) for number in sub_order.invoice_numbers(now)),
+            ],
         }
         for sub_order in order.sub_orders()
     ]
@@ -268,7 +270,7 @@ def _search_row(order: Order, now: datetime) -> Json:
             "vendorName": order.lines[0].vendor_name if order.lines else None,
             "endUserCompanyName": (order.end_user or {}).get("companyName"),
             "orderTotal": amount(order.total),
-            "orderStatus": status,
+            "orderStatus": order.search_status(now).value,
             "subOrders": sub_orders,
             "links": order_link(order.number),
         }

@@ -26,6 +26,8 @@ from pydantic import BaseModel
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from mock_server.domain.status import SearchStatus
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONTRACT_PATH = REPO_ROOT / "contracts" / "orders-api.json"
 REFERENCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "reference"
@@ -718,8 +720,15 @@ def test_status_enums() -> None:
     line = ["In Progress", "On Hold", "Backordered", "Shipped", "Delivered", "Canceled", "Voided"]
     assert schemas["OrderDetail"]["properties"]["orderStatus"]["enum"] == header
     assert schemas["OrderDetailLine"]["properties"]["lineStatus"]["enum"] == line
+    # Search rows speak the upper-case dialect: every word the domain can produce is listed.
     search_order = schemas["OrderSearchResponse"]["properties"]["orders"]["items"]
-    assert search_order["properties"]["orderStatus"]["enum"] == header
+    row_status = search_order["properties"]["orderStatus"]
+    assert row_status == {"$ref": "#/components/schemas/SearchStatus"}
+    row_words = schemas["SearchStatus"]["enum"]
+    assert {w.value for w in SearchStatus} <= set(row_words)
+    assert all(w == w.upper() for w in row_words)
+    sub_order = search_order["properties"]["subOrders"]["items"]["properties"]
+    assert sub_order["subOrderStatus"]["enum"] == [*row_words, "REJECTED"]
 
 
 def test_upstream_parameter_names_are_all_present() -> None:
