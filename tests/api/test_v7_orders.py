@@ -223,6 +223,21 @@ def test_malformed_json_is_a_flat_400(mock: Mock) -> None:
     assert mock.drain() == 0
 
 
+def test_a_400_never_carries_a_null_value(mock: Mock) -> None:
+    """The published schema types `fields[].value` as a string: a problem that has no
+    value is named without one, never with `"value": null`."""
+    malformed = mock.client.post(
+        "/resellers/v7/orders",
+        data=b"{",
+        headers={**order_headers(mock.token), "Content-Type": "application/json"},
+    )
+    assert malformed.status_code == 400
+    assert malformed.get_json()["fields"][0].keys() == {"field", "message"}
+    sent = mock.submit({"lines": [line("2GZ200", "two")]})
+    assert sent.status_code == 400
+    assert [f.get("value") for f in sent.get_json()["fields"]] == ["two"]
+
+
 # -- quote-to-order -----------------------------------------------------------------------
 
 
