@@ -16,7 +16,7 @@ from mock_server.domain.numbers import OrderNumberSequence
 from mock_server.domain.ports import EventSink, FanOut
 from mock_server.domain.quotes import QuoteBook
 from mock_server.domain.service import OrderService
-from mock_server.fixtures import load_catalog, load_quotes, load_regions
+from mock_server.fixtures import load_accounts, load_catalog, load_quotes, load_regions
 from mock_server.intake import OrderIntake
 from mock_server.journal import Bounded, JournalEntry, ViolationLog
 from mock_server.store import InMemoryOrderStore, OrderStore
@@ -81,6 +81,7 @@ def build_services(
         pace=pace,
         numbers=numbers,
         quotes=QuoteBook.from_data(load_quotes(settings.fixtures_dir)),
+        accounts=load_accounts(settings.fixtures_dir),
     )
     intake = OrderIntake(orders, adjustable, numbers, background=settings.background_workers)
     journal: Bounded[JournalEntry] = Bounded(settings.journal_size)

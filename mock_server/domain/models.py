@@ -109,6 +109,20 @@ class Shipment:
         return digits.isascii() and digits.isdigit() and 1 <= int(digits) <= self.serial_count
 
 
+# (chargeLineReference, chargeDescription) of the freight line, as a real create answer
+# shows it.
+FREIGHT_OUT_CHARGE = ("895", "FREIGHT-OUT CHARGE")
+
+
+class Charge(NamedTuple):
+    """A miscellaneous charge line of an order."""
+
+    sub_order_number: str
+    reference: str
+    description: str
+    amount: Decimal
+
+
 class Totals(NamedTuple):
     subtotal: Decimal
     tax: Decimal
@@ -243,6 +257,7 @@ class Order:
     ship_to: Address | None = None
     end_user: Address | None = None
     reseller: Address | None = None
+    bill_to: Address | None = None  # the account's address, shared by its orders
     released_at: datetime | None = None  # when it became OPEN (placement, or release from hold)
     modified_at: datetime | None = None
     next_line_number: int = 1
@@ -311,6 +326,15 @@ class Order:
 
     def refresh_status(self, now: datetime) -> None:
         self.settled_status = self.status(now)
+
+    def charges(self) -> list[Charge]:
+        """The miscellaneous charge lines: the freight, as one FREIGHT-OUT line on the first
+        sub-order. It restates `freight`, which the totals already count, once."""
+        if self.freight <= 0 or not self.lines:
+            return []
+        return [
+            Charge(self.lines[0].sub_order_number, *FREIGHT_OUT_CHARGE, money(self.freight))
+        ]
 
     def line(
         self, ingram_line_number: str = "", customer_line_number: str = ""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
+from mock_server.domain.accounts import AccountBook
 from mock_server.domain.addresses import check_create_addresses, check_modify_address
 from mock_server.domain.catalog import Catalog, RegionTable
 from mock_server.domain.commands import (
@@ -75,6 +76,7 @@ class OrderService:
         pace: Pace | None = None,
         numbers: OrderNumberSequence | None = None,
         quotes: QuoteBook | None = None,
+        accounts: AccountBook | None = None,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -84,6 +86,7 @@ class OrderService:
         self.pace = pace or Pace()
         self.numbers = numbers or OrderNumberSequence()
         self.quotes = quotes or QuoteBook(())
+        self.accounts = accounts or AccountBook({}, {})
         self.lines = LineBuilder(catalog)
 
     @contextmanager
@@ -169,6 +172,7 @@ class OrderService:
                 ship_to=command.ship_to,
                 end_user=command.end_user or None,
                 reseller=command.reseller,
+                bill_to=self.accounts.bill_to(caller.customer_number, caller.country_code),
             )
             warehouse_order: list[str] = []
             for request in accepted:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from mock_server.domain.catalog import Catalog
 from mock_server.domain.lines import RejectedLine
-from mock_server.domain.models import Address, Order, OrderLine, Shipment, Totals
+from mock_server.domain.models import Address, Charge, Order, OrderLine, Shipment, Totals
 from mock_server.domain.search import SearchPage
 from mock_server.domain.service import CreateResult, ModifyResult
 from mock_server.wire import Json, amount, compact, day, invoice_link, order_link, timestamp
@@ -59,6 +59,7 @@ def created_order(
         "totalTax": amount(totals.tax),
         "currencyCode": order.currency_code,
         "lines": lines,
+        "miscellaneousCharges": [_charge(c, amount(c.amount)) for c in order.charges()],
         "links": [order_link(order.number)],
     }
     if result.rejected:
@@ -116,6 +117,15 @@ def _created_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog
     )
 
 
+def _charge(charge: Charge, charge_amount: float | str) -> Json:
+    return {
+        "subOrderNumber": charge.sub_order_number,
+        "chargeLineReference": charge.reference,
+        "chargeDescription": charge.description,
+        "chargeAmount": charge_amount,
+    }
+
+
 def _create_rejection(rejected: RejectedLine) -> Json:
     return compact(
         {
@@ -153,7 +163,10 @@ def order_detail(order: Order, now: datetime, catalog: Catalog) -> Json:
             "notes": order.notes,
             "shipToInfo": _address(order.ship_to, _DETAIL_ADDRESS),
             "endUserInfo": _address(order.end_user, _DETAIL_ADDRESS),
+            "billToInfo": _address(order.bill_to, _DETAIL_ADDRESS),
             "lines": [_detail_line(order, line, now, catalog) for line in order.lines],
+            # A string amount here, a number in the create answer: as each is published.
+            "miscellaneousCharges": [_charge(c, str(c.amount)) for c in order.charges()],
         }
     )
 
