@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from mock_server.auth import ClientApp, TokenAuthority
 from mock_server.clock import AdjustableClock, Clock
@@ -20,7 +21,7 @@ from mock_server.fixtures import load_accounts, load_catalog, load_quotes, load_
 from mock_server.intake import OrderIntake
 from mock_server.journal import Bounded, JournalEntry, ViolationLog
 from mock_server.store import InMemoryOrderStore, OrderStore
-from mock_server.webhooks import RetryPolicy, Sender, WebhookDispatcher
+from mock_server.webhooks import RetryPolicy, Sender, WebhookDispatcher, event_body
 
 
 @dataclass(slots=True)
@@ -67,7 +68,10 @@ def build_services(
         max_backoff=settings.webhook_max_backoff,
         timeout=settings.webhook_timeout,
     )
-    webhooks = WebhookDispatcher(sender=webhook_sender, policy=policy)
+    # The v7 outcome names the warehouses a line ships from: the envelope reads the catalog.
+    webhooks = WebhookDispatcher(
+        partial(event_body, catalog=catalog), sender=webhook_sender, policy=policy
+    )
     if settings.webhook_url:
         webhooks.register(settings.webhook_url, settings.webhook_secret)
     sink: EventSink = FanOut(webhooks, events) if events is not None else webhooks

@@ -178,12 +178,15 @@ class OrderService:
             for request in accepted:
                 order.lines.append(self.lines.new_line(order, region, request, warehouse_order))
             order.freight = freight(order.lines, region.fx_rate)
-            if order.hold is HoldState.OPEN:
-                open_order(order, now, self.pace)
+            opened = open_order(order, now, self.pace) if order.hold is HoldState.OPEN else []
             self.store.add(order)
-            work.note(order_event(order, EventKind.CREATED, now, confirmation_number))
+            # A v7 order's creation is its asynchronous outcome; a v6 one's, a plain event.
+            kind = EventKind.ASYNC_CREATED if confirmation_number else EventKind.CREATED
+            work.note(order_event(order, kind, now, confirmation_number, tuple(rejected)))
             if order.hold is HoldState.ON_HOLD:
                 work.note(order_event(order, EventKind.ON_HOLD, now))
+            for event in opened:
+                work.note(event)
             self._settle(order, now, work)
             snapshot = work.snapshot(order)
         return CreateResult(snapshot, rejected)
@@ -267,9 +270,11 @@ class OrderService:
             if release:
                 if not change.is_empty:
                     work.snapshot(order)  # the modified event shows the order before release
-                open_order(order, now, self.pace)
+                opened = open_order(order, now, self.pace)
                 descriptions.append("Order released")
                 work.note(order_event(order, EventKind.RELEASED, now))
+                for event in opened:
+                    work.note(event)
                 self._settle(order, now, work)
             self.store.schedule(order)
             return ModifyResult(work.snapshot(order), rejected, "; ".join(descriptions), now)

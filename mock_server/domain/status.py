@@ -56,6 +56,11 @@ class LineStatus(StrEnum):
     VOIDED = "Voided"
 
 
+# Order-status webhooks spell a line's status their own way (`IM::shipped`).
+EVENT_LINE_STATUS: dict[LineStatus, str] = {
+    status: "IM::" + status.name.lower() for status in LineStatus
+}
+
 # The search filter `orderStatus` speaks its own upper-case dialect.
 SEARCH_STATUS_WORDS: dict[str, frozenset[OrderStatus]] = {
     "SHIPPED": frozenset({OrderStatus.SHIPPED, OrderStatus.DELIVERED}),

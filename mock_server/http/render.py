@@ -2,141 +2,26 @@
 
 Rendering reads facts off the domain model and only maps them to field names; it works
 nothing out. Names and types follow our contract (which follows the strict SDK models);
-`mock_server.wire` holds the conventions shared with webhook bodies.
+`mock_server.wire` holds the conventions shared with webhook bodies, and
+`mock_server.order_json` the created order, which the v7 outcome webhook carries too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
+from mock_server import order_json
 from mock_server.domain.catalog import Catalog
 from mock_server.domain.lines import RejectedLine
-from mock_server.domain.models import Address, Charge, Order, OrderLine, Shipment, Totals
+from mock_server.domain.models import Order, OrderLine, Shipment
 from mock_server.domain.search import SearchPage
 from mock_server.domain.service import CreateResult, ModifyResult
+from mock_server.order_json import DETAIL_ADDRESS, MODIFY_ADDRESS, address, charge
 from mock_server.wire import Json, amount, compact, day, invoice_link, order_link, timestamp
-
-_DETAIL_ADDRESS = (
-    "contact", "companyName", "addressLine1", "addressLine2", "addressLine3", "city", "state",
-    "postalCode", "countryCode", "phoneNumber", "email",
-)  # fmt: skip
-_CREATE_ADDRESS = (
-    "addressId", "contact", "companyName", "name1", "name2", "addressLine1", "addressLine2",
-    "addressLine3", "addressLine4", "city", "state", "postalCode", "countryCode", "phoneNumber",
-    "email",
-)  # fmt: skip
-_CREATE_END_USER = ("endUserId", *_CREATE_ADDRESS[1:])
-_MODIFY_ADDRESS = ("addressId", *_DETAIL_ADDRESS)
-
-
-def _address(address: Address | None, keys: Iterable[str]) -> Json | None:
-    if not address:
-        return None
-    picked = {k: address[k] for k in keys if k in address}
-    return picked or None
-
-
-# -- create -----------------------------------------------------------------------------
-
-
-def created_order(
-    result: CreateResult, now: datetime, catalog: Catalog, totals: Totals | None = None
-) -> Json:
-    order = result.order
-    totals = totals or order.totals()
-    lines = [_created_line(order, line, now, catalog) for line in order.lines]
-    body: Json = {
-        "numberOfLinesWithSuccess": len(order.lines),
-        "numberOfLinesWithError": len(result.rejected),
-        "numberOfLinesWithWarning": sum(1 for line in order.lines if line.backordered),
-        "ingramOrderNumber": order.number,
-        "ingramOrderDate": day(order.created_at),
-        "notes": order.notes,
-        "orderType": "S",
-        "orderTotal": amount(totals.total),
-        "freightCharges": amount(order.freight),
-        "totalTax": amount(totals.tax),
-        "currencyCode": order.currency_code,
-        "lines": lines,
-        "miscellaneousCharges": [_charge(c, amount(c.amount)) for c in order.charges()],
-        "links": [order_link(order.number)],
-    }
-    if result.rejected:
-        body["rejectedLineItems"] = [_create_rejection(r) for r in result.rejected]
-    return compact(body)
 
 
 def create_response(result: CreateResult, now: datetime, catalog: Catalog) -> Json:
-    order = result.order
-    totals = order.totals()
-    return compact(
-        {
-            "customerOrderNumber": order.customer_order_number,
-            "endCustomerOrderNumber": order.end_customer_order_number,
-            "billToAddressId": order.bill_to_address_id,
-            "specialBidNumber": order.special_bid_number,
-            "orderSplit": len(order.sub_order_numbers()) > 1,
-            "processedPartially": bool(result.rejected),
-            "purchaseOrderTotal": amount(totals.total),
-            "shipToInfo": _address(order.ship_to, _CREATE_ADDRESS),
-            "endUserInfo": _address(order.end_user, _CREATE_END_USER),
-            "orders": [created_order(result, now, catalog, totals)],
-        }
-    )
-
-
-def _created_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog) -> Json:
-    warehouse = catalog.warehouses.get(line.warehouse_id)
-    return compact(
-        {
-            "subOrderNumber": line.sub_order_number,
-            "ingramLineNumber": line.ingram_line_number,
-            "customerLineNumber": line.customer_line_number,
-            "lineStatus": line.status(order.hold, now).value,
-            "ingramPartNumber": line.part_number,
-            "vendorPartNumber": line.vendor_part_number,
-            "unitPrice": amount(line.unit_price),
-            "extendedUnitPrice": amount(line.extended_price),
-            "quantityOrdered": line.quantity,
-            "quantityConfirmed": line.confirmed,
-            "quantityBackOrdered": line.backordered,
-            "specialBidNumber": line.special_bid_number,
-            "notes": line.notes,
-            "shipmentDetails": [
-                compact(
-                    {
-                        "carrierCode": line.planned_carrier[0],
-                        "carrierName": line.planned_carrier[1],
-                        "shipFromWarehouseId": line.warehouse_id,
-                        "shipFromLocation": warehouse.name if warehouse else "",
-                    }
-                )
-            ],
-        }
-    )
-
-
-def _charge(charge: Charge, charge_amount: float | str) -> Json:
-    return {
-        "subOrderNumber": charge.sub_order_number,
-        "chargeLineReference": charge.reference,
-        "chargeDescription": charge.description,
-        "chargeAmount": charge_amount,
-    }
-
-
-def _create_rejection(rejected: RejectedLine) -> Json:
-    return compact(
-        {
-            "customerLinenumber": rejected.customer_line_number,
-            "ingramPartNumber": rejected.part_number,
-            "vendorPartNumber": rejected.vendor_part_number,
-            "quantityOrdered": rejected.quantity,
-            "rejectCode": rejected.code,
-            "rejectReason": rejected.reason,
-        }
-    )
+    return order_json.create_response(result.order, result.rejected, now, catalog)
 
 
 # -- details ----------------------------------------------------------------------------
@@ -161,12 +46,12 @@ def order_detail(order: Order, now: datetime, catalog: Catalog) -> Json:
             "totalFees": 0.0,
             "paymentTerms": "Net 30 days",
             "notes": order.notes,
-            "shipToInfo": _address(order.ship_to, _DETAIL_ADDRESS),
-            "endUserInfo": _address(order.end_user, _DETAIL_ADDRESS),
-            "billToInfo": _address(order.bill_to, _DETAIL_ADDRESS),
+            "shipToInfo": address(order.ship_to, DETAIL_ADDRESS),
+            "endUserInfo": address(order.end_user, DETAIL_ADDRESS),
+            "billToInfo": address(order.bill_to, DETAIL_ADDRESS),
             "lines": [_detail_line(order, line, now, catalog) for line in order.lines],
             # A string amount here, a number in the create answer: as each is published.
-            "miscellaneousCharges": [_charge(c, str(c.amount)) for c in order.charges()],
+            "miscellaneousCharges": [charge(c, str(c.amount)) for c in order.charges()],
         }
     )
 
@@ -310,7 +195,7 @@ def modify_response(result: ModifyResult, now: datetime) -> Json:
             "totalTax": amount(totals.tax),
             "orderStatus": order.status(now).value,
             "billToAddressId": order.bill_to_address_id,
-            "shipToInfo": _address(order.ship_to, _MODIFY_ADDRESS),
+            "shipToInfo": address(order.ship_to, MODIFY_ADDRESS),
             "lines": [_modified_line(line) for line in order.lines],
             "rejectedLineItems": [_modify_rejection(r) for r in result.rejected] or None,
         }

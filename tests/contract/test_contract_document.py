@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from mock_server.domain.events import EventKind
 from mock_server.domain.status import SearchStatus
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -574,23 +575,35 @@ def test_links_point_at_real_operations_and_parameters() -> None:
 
 def test_webhook_is_described() -> None:
     doc = _doc()
-    post = doc["webhooks"]["orderStatusEvent"]["post"]
-    body = post["requestBody"]["content"]["application/json"]
-    assert body["schema"] == {"$ref": SCHEMA_REF + "OrderEvent"}
-    assert any(p["name"] == "x-hub-signature" and p["in"] == "header" for p in post["parameters"])
-    event_schema = doc["components"]["schemas"]["OrderEvent"]
-    assert event_schema["properties"]["topic"]["const"] == "resellers/orders"
-    for event_type in (
-        "im::order_created",
-        "im::order_on_hold",
-        "im::order_shipped",
-        "im::order_delivered",
-        "im::order_voided",
-        "im::order_canceled",
-        "im::order_released",
-        "im::async_order_create_failed",
+    schemas = doc["components"]["schemas"]
+    v7_kinds = {EventKind.ASYNC_CREATED.value, EventKind.ASYNC_CREATE_FAILED.value}
+    for name, schema in (
+        ("orderStatusEvent", "OrderEvent"),
+        ("v7OrderOutcome", "OrderCreateV7Outcome"),
     ):
-        assert event_type in post["description"]
+        post = doc["webhooks"][name]["post"]
+        body = post["requestBody"]["content"]["application/json"]
+        assert body["schema"] == {"$ref": SCHEMA_REF + schema}
+        signed = [p for p in post["parameters"] if p["name"] == "x-hub-signature"]
+        assert signed and signed[0]["in"] == "header"
+        assert schemas[schema]["properties"]["topic"]["const"] == "resellers/orders"
+    # Every event the domain can raise is named, each by the webhook that carries it.
+    resource = schemas["OrderEvent"]["properties"]["resource"]["items"]["properties"]
+    status_kinds = set(resource["eventType"]["enum"])
+    assert status_kinds == {k.value for k in EventKind} - v7_kinds
+    outcome = schemas["OrderCreateV7Outcome"]["properties"]
+    assert set(outcome["eventType"]["enum"]) == v7_kinds
+    assert set(outcome["resource"]["properties"]["eventType"]["enum"]) == v7_kinds
+    # The published order-status names, not the mock's old spelling of the hold event.
+    for published in ("im::order_hold", "im::order_invoiced", "im::order_backordered"):
+        assert published in status_kinds
+    assert "im::order_on_hold" not in status_kinds
+    # The v7 outcome shows the order exactly as the create answer does.
+    created = schemas["OrderCreateResponse"]["properties"]
+    for name in created:
+        assert outcome["resource"]["properties"][name] == {
+            "$ref": f"{SCHEMA_REF}OrderCreateResponse/properties/{name}"
+        }
 
 
 def test_every_body_and_success_response_has_an_example() -> None:
