@@ -20,6 +20,7 @@ from mock_server.domain.service import OrderService
 from mock_server.fixtures import load_accounts, load_catalog, load_quotes, load_regions
 from mock_server.intake import OrderIntake
 from mock_server.journal import Bounded, JournalEntry, ViolationLog
+from mock_server.ratelimit import RateLimiter, RatePolicy
 from mock_server.store import InMemoryOrderStore, OrderStore
 from mock_server.webhooks import RetryPolicy, Sender, WebhookDispatcher, event_body
 
@@ -39,6 +40,7 @@ class MockServices:
     webhooks: WebhookDispatcher
     intake: OrderIntake
     control: MockControl
+    limits: RateLimiter
 
     def reset(self) -> None:
         self.control.reset()
@@ -90,6 +92,10 @@ def build_services(
     intake = OrderIntake(orders, adjustable, numbers, background=settings.background_workers)
     journal: Bounded[JournalEntry] = Bounded(settings.journal_size)
     violations = ViolationLog(settings.journal_size, settings.violations_report)
+    limits = RateLimiter(RatePolicy.parse(settings.rate_limit))
+    control = MockControl(adjustable, orders, intake, webhooks, journal, violations, limits=limits)
+    if settings.maintenance:
+        control.begin_maintenance()
     return MockServices(
         settings=settings,
         clock=adjustable,
@@ -108,5 +114,6 @@ def build_services(
         violations=violations,
         webhooks=webhooks,
         intake=intake,
-        control=MockControl(adjustable, orders, intake, webhooks, journal, violations),
+        control=control,
+        limits=limits,
     )

@@ -51,6 +51,10 @@ class Settings:
     violations_report: Path | None = None  # JSON lines, appended as violations are recorded
     # One console line per request. `serve` turns it on (off with --quiet); tests keep it off.
     request_log: bool = False
+    # Gateway behaviour (ratelimit.py, http/gateway.py): `count` reports X-RateLimit-* and
+    # never refuses; `real` enforces 60 GETs a minute per endpoint per client; `N`, N.
+    rate_limit: str = "count"
+    maintenance: bool = False  # start inside a maintenance window (/__admin/maintenance ends it)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         known = {f.name for f in fields(self)}
@@ -79,7 +83,20 @@ def port_number(raw: str) -> int:
     return port
 
 
+def rate_limit_setting(raw: str) -> str:
+    """A `--rate-limit` value: count, real or a positive number. Raises ConfigError."""
+    from mock_server.ratelimit import RatePolicy
+
+    try:
+        RatePolicy.parse(raw)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return raw.strip()
+
+
 def _parse(name: str, current: Any, raw: str) -> Any:
+    if name == "rate_limit":
+        return rate_limit_setting(raw)
     if isinstance(current, tuple):  # a list: comma or space separated
         return tuple(item for item in raw.replace(",", " ").split() if item)
     if isinstance(current, bool):

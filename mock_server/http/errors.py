@@ -36,6 +36,9 @@ _STATUS: dict[type[DomainError], tuple[int, str]] = {
 }
 
 
+V7_CREATE_PATH = "/resellers/v7/orders"
+
+
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status=status, mimetype="application/json")
 
@@ -153,6 +156,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(
-            500, "/errors/server-error", "Unexpected error in the mock: see its log"
-        )
+        message = "Unexpected error in the mock: see its log"
+        if request.path.endswith(V7_CREATE_PATH):  # v7 create answers in its flat format
+            return json_response(v7_error_body("/errors/server-error", message), 500)
+        return error_response(500, "/errors/server-error", message)

@@ -67,27 +67,36 @@ EXPECTED_RESPONSES: dict[tuple[str, str], str | None] = {
     ("createOrderV6", "207"): "OrderCreateResponse",
     ("createOrderV6", "400"): "ErrorResponse",
     ("createOrderV6", "401"): "ErrorResponse",
+    ("createOrderV6", "500"): "ErrorResponse",
     ("createOrderV7", "200"): "OrderCreateV7Confirmation",
     ("createOrderV7", "400"): "V7ErrorResponse",
     ("createOrderV7", "401"): "ErrorResponse",
+    ("createOrderV7", "500"): "V7ErrorResponse",
     ("getOrderDetails", "200"): "OrderDetail",
     ("getOrderDetails", "400"): "ErrorResponse",
     ("getOrderDetails", "401"): "ErrorResponse",
     ("getOrderDetails", "404"): "ErrorResponse",
+    ("getOrderDetails", "429"): "RateLimitError",
+    ("getOrderDetails", "500"): "ErrorResponse",
     ("searchOrders", "200"): "OrderSearchResponse",
     ("searchOrders", "204"): None,
     ("searchOrders", "400"): "ErrorResponse",
     ("searchOrders", "401"): "ErrorResponse",
+    ("searchOrders", "429"): "RateLimitError",
+    ("searchOrders", "500"): "ErrorResponse",
     ("modifyOrder", "200"): "OrderModifyResponse",
+    ("modifyOrder", "201"): "OrderModifyResponse",
     ("modifyOrder", "207"): "OrderModifyResponse",
     ("modifyOrder", "400"): "ErrorResponse",
     ("modifyOrder", "401"): "ErrorResponse",
     ("modifyOrder", "404"): "ErrorResponse",
+    ("modifyOrder", "500"): "ErrorResponse",
     ("cancelOrder", "200"): None,
     ("cancelOrder", "400"): "ErrorResponse",
     ("cancelOrder", "401"): "ErrorResponse",
     ("cancelOrder", "404"): "ErrorResponse",
     ("cancelOrder", "405"): "ErrorResponse",
+    ("cancelOrder", "500"): "ErrorResponse",
 }
 
 REQUIRED_SCHEMAS = {
@@ -484,6 +493,20 @@ def test_every_reseller_response_carries_the_correlation_header() -> None:
             correlation = _resolve(doc, headers["IM-CorrelationID"])
             assert correlation["required"] is True
             assert correlation["schema"]["type"] == "string"
+
+
+def test_every_reseller_response_carries_the_rate_limit_headers() -> None:
+    doc = _doc()
+    for path, method, op in _operations(doc):
+        if not path.startswith("/resellers/"):
+            continue
+        for status, response in _resolve(doc, op["responses"]).items():
+            headers = _resolve(doc, response).get("headers", {})
+            for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
+                header = _resolve(doc, headers[name])
+                assert header["required"] is True, (method, path, status, name)
+                assert header["schema"]["type"] == "integer"
+            assert ("Retry-After" in headers) == (status == "429"), (method, path, status)
 
 
 def test_responses_use_the_expected_schemas() -> None:
