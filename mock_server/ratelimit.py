@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 REAL_LIMIT = 60  # GET calls per minute per endpoint per API app
 WINDOW_SECONDS = 60
@@ -44,8 +45,10 @@ class RatePolicy:
         raise ValueError(f"--rate-limit takes count, real or a positive number, not {text!r}")
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
+    """One call's count. A tuple, not a frozen dataclass: built on every call, and a
+    frozen dataclass's __init__ costs several times as much."""
+
     limit: int
     remaining: int
     reset: int  # epoch seconds at which the window reopens

@@ -48,6 +48,18 @@ def open_order(order: Order, at: datetime, pace: Pace) -> list[OrderEvent]:
     return []
 
 
+def expected_dates(line: OrderLine, pace: Pace) -> tuple[datetime, datetime] | None:
+    """When the part of `line` still to ship is expected to leave and to arrive, at the
+    pace the mock keeps; None while the order is held, or once everything has shipped."""
+    if line.shipped_quantity >= line.quantity:
+        return None
+    start = line.stock_arrives_at if line.backordered else line.ready_at
+    if start is None:
+        return None
+    leaves = start + pace.ship_after
+    return leaves, leaves + pace.deliver_after
+
+
 def close_order(order: Order, target: HoldState, at: datetime) -> None:
     """Cancel or void a held order."""
     check_transition(order.hold, target)

@@ -42,14 +42,16 @@ def install(app: Flask, services: MockServices) -> None:
     @app.before_request
     def count_the_call() -> Response | None:
         # App-level, so it runs before the blueprints' token check: a gateway counts (and
-        # refuses) calls before the backend looks at them.
-        environ = request.environ
-        if not request.path.startswith(_API_PREFIXES):
+        # refuses) calls before the backend looks at them. The request object is taken out
+        # of its proxy once: this runs on every call.
+        current = request._get_current_object()  # type: ignore[attr-defined]
+        environ = current.environ
+        if not environ.get("PATH_INFO", "").startswith(_API_PREFIXES):
             return None
-        rule = request.url_rule
+        rule = current.url_rule
         verdict = limiter.take(
             client_of(environ.get("HTTP_AUTHORIZATION")),
-            request.method,
+            environ["REQUEST_METHOD"],
             rule.rule if rule is not None else "unrouted",
         )
         environ[_VERDICT] = verdict
@@ -62,10 +64,11 @@ def install(app: Flask, services: MockServices) -> None:
         verdict: Verdict | None = request.environ.get(_VERDICT)
         if verdict is not None:
             headers = response.headers
+            # add, not set: nothing else writes these, and set scans for a previous value.
             for name, value in verdict.headers():
-                headers[name] = value
+                headers.add(name, value)
             if verdict.refused:
-                headers["Retry-After"] = str(verdict.retry_after)
+                headers.add("Retry-After", str(verdict.retry_after))
         return response
 
     def maintenance_window() -> Response | None:

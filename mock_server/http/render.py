@@ -12,6 +12,7 @@ from datetime import datetime
 
 from mock_server import order_json
 from mock_server.domain.catalog import Catalog
+from mock_server.domain.lifecycle import Pace, expected_dates
 from mock_server.domain.lines import RejectedLine
 from mock_server.domain.models import Order, OrderLine, Shipment
 from mock_server.domain.search import SearchPage
@@ -27,7 +28,9 @@ def create_response(result: CreateResult, now: datetime, catalog: Catalog) -> Js
 # -- details ----------------------------------------------------------------------------
 
 
-def order_detail(order: Order, now: datetime, catalog: Catalog) -> Json:
+def order_detail(
+    order: Order, now: datetime, catalog: Catalog, pace: Pace | None = None
+) -> Json:
     totals = order.totals()
     return compact(
         {
@@ -49,15 +52,19 @@ def order_detail(order: Order, now: datetime, catalog: Catalog) -> Json:
             "shipToInfo": address(order.ship_to, DETAIL_ADDRESS),
             "endUserInfo": address(order.end_user, DETAIL_ADDRESS),
             "billToInfo": address(order.bill_to, DETAIL_ADDRESS),
-            "lines": [_detail_line(order, line, now, catalog) for line in order.lines],
+            "lines": [_detail_line(order, line, now, catalog, pace) for line in order.lines],
             # A string amount here, a number in the create answer: as each is published.
             "miscellaneousCharges": [charge(c, str(c.amount)) for c in order.charges()],
         }
     )
 
 
-def _detail_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog) -> Json:
+def _detail_line(
+    order: Order, line: OrderLine, now: datetime, catalog: Catalog, pace: Pace | None
+) -> Json:
     warehouse = catalog.warehouses.get(line.warehouse_id)
+    product = catalog.find(line.part_number)
+    expected = expected_dates(line, pace) if pace is not None else None
     body: Json = {
         "subOrderNumber": line.sub_order_number,
         "ingramOrderLineNumber": line.ingram_line_number,
@@ -78,6 +85,9 @@ def _detail_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog)
         "quantityBackOrdered": line.backordered,
         "specialBidNumber": line.special_bid_number,
         "backOrderETADate": day(line.stock_arrives_at) if line.stock_arrives_at else None,
+        "upcCode": product.upc_code if product else None,
+        "defaultCarrierName": line.planned_carrier[1],
+        "estimatedDates": [_estimate(*expected)] if expected else None,
         "lineNotes": line.notes,
         "shipmentDetails": [
             _shipment_detail(s, line, warehouse.name if warehouse else "", now)
@@ -87,6 +97,23 @@ def _detail_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog)
         "links": [order_link(order.number)],
     }
     return compact(body)
+
+
+def _estimate(leaves: datetime, arrives: datetime) -> Json:
+    return {
+        "ship": {
+            "shipDateType": "Single",
+            "shipDate": day(leaves),
+            "shipSource": "INGRAM",
+            "shipDescription": "Expected to leave the warehouse on this day",
+        },
+        "delivery": {
+            "deliveryDateType": "Single",
+            "deliveryDate": day(arrives),
+            "deliverySource": "INGRAM",
+            "deliveryDescription": "Expected delivery day",
+        },
+    }
 
 
 def _shipment_detail(s: Shipment, line: OrderLine, location: str, now: datetime) -> Json:

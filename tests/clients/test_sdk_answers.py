@@ -60,6 +60,11 @@ def test_details_carry_the_accounts_bill_to_and_the_freight_charge(orders: Order
     assert order.bill_to_info.postal_code == expected["billToInfo"]["postalCode"]
     detail_charges = order.miscellaneous_charges or []
     assert [c.charge_amount for c in detail_charges] == [f"{placed.freight_charges:.2f}"]
+    # Expected dates and product codes read through the strict models too.
+    assert order.lines and order.lines[0].upc_code and order.lines[0].default_carrier_name
+    (estimate,) = order.lines[0].estimated_dates or []
+    assert estimate.ship and estimate.ship.ship_date
+    assert estimate.delivery and estimate.delivery.delivery_date
 
 
 def test_an_unlisted_customer_is_billed_at_its_countrys_default(orders: OrdersApi) -> None:
