@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import requests
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -15,10 +16,12 @@ from mock_server.bootstrap import MockServices, build_services
 from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
 from mock_server.contract import load_contract
-from mock_server.http.gateway import client_of
+from mock_server.http.gateway import TOO_MANY_REQUESTS, client_of
 from mock_server.ratelimit import REAL_LIMIT, RateLimiter, RatePolicy
 from tests.conftest import issue_token, new_order, order_headers
 from tests.fakes import Endpoint, RecordingSender
+from tests.live import start_server
+from tests.receiver import Receiver
 
 START = 1_800_000_030.0  # wall-clock seconds, 30 s into a minute
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
@@ -240,3 +243,46 @@ def test_a_maintenance_window_checks_the_token_first() -> None:
         "/sandbox/resellers/v6/orders", json=new_order(po="PO-MAINT-SB"), headers=mock.headers()
     )
     assert sandbox.status_code == 500
+
+
+# -- on a real server -----------------------------------------------------------------------
+
+
+@pytest.mark.live
+def test_a_served_mock_limits_and_keeps_a_window() -> None:
+    """The served app, with its background intake: outcomes wait for the window's end."""
+    with Receiver() as hook:
+        server = start_server(
+            ["--rate-limit", "2", "--maintenance", "--webhook-url", hook.url,
+             "--webhook-secret", SECRET]
+        )  # fmt: skip
+        try:
+            headers = order_headers(server.token())
+            base = server.base_url
+            with requests.Session() as session:
+                details = f"{base}/resellers/v6.1/orders/20-NOPE0"
+                seen = [session.get(details, headers=headers, timeout=5) for _ in range(3)]
+                assert [a.status_code for a in seen] == [404, 404, 429]
+                assert seen[2].json() == TOO_MANY_REQUESTS
+                assert 1 <= int(seen[2].headers["Retry-After"]) <= 60
+                assert seen[0].headers["X-RateLimit-Remaining"] == "1"
+
+                orders = f"{base}/resellers/v6/orders"
+                v6 = session.post(orders, json=new_order(po="PO-LIVE-6"), headers=headers)
+                assert v6.status_code == 500
+                v7 = session.post(
+                    f"{base}/resellers/v7/orders", json=new_order(po="PO-LIVE-7"), headers=headers
+                )
+                assert v7.status_code == 200
+                state = session.get(f"{base}/__admin/maintenance", timeout=5).json()
+                assert state == {"inMaintenance": True, "waitingV7Submissions": 1}
+                assert hook.received == []
+                ended = session.delete(f"{base}/__admin/maintenance", timeout=5).json()
+                assert ended["releasedV7Submissions"] == 1
+                (outcome,) = hook.wait_for(1)
+                assert outcome.json()["resource"]["confirmationNumber"] == (
+                    v7.json()["confirmationNumber"]
+                )
+        finally:
+            code, output = server.stop()
+    assert code == 0, output
