@@ -13,6 +13,7 @@ from mock_server.bootstrap import MockServices, build_services
 from mock_server.clock import Clock
 from mock_server.config import Settings
 from mock_server.domain.ports import EventSink, OrderStore
+from mock_server.http import gateway
 from mock_server.http.admin import admin
 from mock_server.http.auth import tokens
 from mock_server.http.context import EXTENSION_KEY, MAX_BODY_BYTES
@@ -60,6 +61,7 @@ def create_app(
     app.register_blueprint(orders, url_prefix="/sandbox", name="sandbox_orders")
     app.register_blueprint(admin)
     register_error_handlers(app)
+    gateway.install(app, services)  # rate limits and maintenance windows
     # The two hot routes skip Flask when they succeed (http/fast.py); all else reaches Flask.
     fast = FastPath(app.wsgi_app, services)
     app.wsgi_app = fast  # type: ignore[method-assign]

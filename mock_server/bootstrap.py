@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from mock_server.auth import ClientApp, TokenAuthority
 from mock_server.clock import AdjustableClock, Clock
@@ -16,11 +17,12 @@ from mock_server.domain.numbers import OrderNumberSequence
 from mock_server.domain.ports import EventSink, FanOut
 from mock_server.domain.quotes import QuoteBook
 from mock_server.domain.service import OrderService
-from mock_server.fixtures import load_catalog, load_quotes, load_regions
+from mock_server.fixtures import load_accounts, load_catalog, load_quotes, load_regions
 from mock_server.intake import OrderIntake
 from mock_server.journal import Bounded, JournalEntry, ViolationLog
+from mock_server.ratelimit import RateLimiter, RatePolicy
 from mock_server.store import InMemoryOrderStore, OrderStore
-from mock_server.webhooks import RetryPolicy, Sender, WebhookDispatcher
+from mock_server.webhooks import RetryPolicy, Sender, WebhookDispatcher, event_body
 
 
 @dataclass(slots=True)
@@ -38,6 +40,7 @@ class MockServices:
     webhooks: WebhookDispatcher
     intake: OrderIntake
     control: MockControl
+    limits: RateLimiter
 
     def reset(self) -> None:
         self.control.reset()
@@ -67,7 +70,10 @@ def build_services(
         max_backoff=settings.webhook_max_backoff,
         timeout=settings.webhook_timeout,
     )
-    webhooks = WebhookDispatcher(sender=webhook_sender, policy=policy)
+    # The v7 outcome names the warehouses a line ships from: the envelope reads the catalog.
+    webhooks = WebhookDispatcher(
+        partial(event_body, catalog=catalog), sender=webhook_sender, policy=policy
+    )
     if settings.webhook_url:
         webhooks.register(settings.webhook_url, settings.webhook_secret)
     sink: EventSink = FanOut(webhooks, events) if events is not None else webhooks
@@ -81,10 +87,15 @@ def build_services(
         pace=pace,
         numbers=numbers,
         quotes=QuoteBook.from_data(load_quotes(settings.fixtures_dir)),
+        accounts=load_accounts(settings.fixtures_dir),
     )
     intake = OrderIntake(orders, adjustable, numbers, background=settings.background_workers)
     journal: Bounded[JournalEntry] = Bounded(settings.journal_size)
     violations = ViolationLog(settings.journal_size, settings.violations_report)
+    limits = RateLimiter(RatePolicy.parse(settings.rate_limit))
+    control = MockControl(adjustable, orders, intake, webhooks, journal, violations, limits=limits)
+    if settings.maintenance:
+        control.begin_maintenance()
     return MockServices(
         settings=settings,
         clock=adjustable,
@@ -103,5 +114,6 @@ def build_services(
         violations=violations,
         webhooks=webhooks,
         intake=intake,
-        control=MockControl(adjustable, orders, intake, webhooks, journal, violations),
+        control=control,
+        limits=limits,
     )

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from mock_server import __version__
-from mock_server.config import ConfigError, Settings, from_environment, port_number
+from mock_server.config import (
+    ConfigError,
+    Settings,
+    from_environment,
+    port_number,
+    rate_limit_setting,
+)
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
@@ -165,6 +171,33 @@ def _serve_parser(sub: Any) -> None:
         default=None,
         help="token /__admin requires: Bearer or X-Admin-Token (env INGRAM_MOCK_ADMIN_TOKEN)",
     )
+    _gateway_flags(serve)
+
+
+def _gateway_flags(serve: Any) -> None:
+    """Rate limits and maintenance windows (mock_server.ratelimit, http/gateway.py)."""
+    serve.add_argument(
+        "--rate-limit",
+        default=None,
+        type=_rate_limit,
+        metavar="count|real|N",
+        help="count (default: X-RateLimit-* headers, never refused), real (60 GETs a minute "
+        "per endpoint per client, then 429) or N calls a minute, enforced",
+    )
+    serve.add_argument(
+        "--maintenance",
+        action="store_true",
+        default=None,
+        help="start inside a maintenance window: v6 create answers 500, v7 submissions wait "
+        "until DELETE /__admin/maintenance ends it",
+    )
+
+
+def _rate_limit(text: str) -> str:
+    try:
+        return rate_limit_setting(text)
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def serve_settings(args: argparse.Namespace) -> Settings:

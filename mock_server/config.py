@@ -56,6 +56,10 @@ class Settings:
     # 30 s: granian's own header deadline, which also closes idle keep-alive connections.
     read_timeout_seconds: float = 30.0
     admin_token: str = ""  # when set, /__admin needs it (Bearer or X-Admin-Token)
+    # Gateway behaviour (ratelimit.py, http/gateway.py): `count` reports X-RateLimit-* and
+    # never refuses; `real` enforces 60 GETs a minute per endpoint per client; `N`, N.
+    rate_limit: str = "count"
+    maintenance: bool = False  # start inside a maintenance window (/__admin/maintenance ends it)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         known = {f.name for f in fields(self)}
@@ -84,7 +88,20 @@ def port_number(raw: str) -> int:
     return port
 
 
+def rate_limit_setting(raw: str) -> str:
+    """A `--rate-limit` value: count, real or a positive number. Raises ConfigError."""
+    from mock_server.ratelimit import RatePolicy
+
+    try:
+        RatePolicy.parse(raw)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return raw.strip()
+
+
 def _parse(name: str, current: Any, raw: str) -> Any:
+    if name == "rate_limit":
+        return rate_limit_setting(raw)
     if isinstance(current, tuple):  # a list: comma or space separated
         return tuple(item for item in raw.replace(",", " ").split() if item)
     if isinstance(current, bool):

@@ -12,6 +12,7 @@ from mock_server.clock import AdjustableClock
 from mock_server.domain.service import OrderService
 from mock_server.intake import OrderIntake
 from mock_server.journal import Bounded, JournalEntry, ViolationLog
+from mock_server.ratelimit import RateLimiter
 from mock_server.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ class MockControl:
     webhooks: WebhookDispatcher
     journal: Bounded[JournalEntry]
     violations: ViolationLog
+    limits: RateLimiter | None = None
+    in_maintenance: bool = False  # read on every v6 create: a plain attribute, no lock
     _ticker: threading.Thread | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -34,13 +37,31 @@ class MockControl:
         self.clock.advance(seconds)
         return self.orders.run_due()
 
-    def reset(self) -> None:
-        """Empty state: queued v7 submissions, orders, deliveries, journals, mock-time offset.
+    def begin_maintenance(self) -> None:
+        """Behave as in a regional maintenance window: v6 create fails with a server error,
+        v7 submissions are confirmed and wait until the window ends."""
+        self.in_maintenance = True
+        self.intake.pause()
 
-        Webhook registrations and issued tokens survive; order numbers are never reused.
+    def end_maintenance(self) -> int:
+        """The system is back: the waiting v7 submissions are worked (their outcomes go out
+        by webhook now); returns how many were waiting."""
+        waiting = self.intake.waiting
+        self.in_maintenance = False
+        self.intake.resume()
+        return waiting
+
+    def reset(self) -> None:
+        """Empty state: queued v7 submissions, orders, deliveries, journals, rate-limit
+        counters, mock-time offset.
+
+        Webhook registrations, issued tokens and a maintenance window survive; order
+        numbers are never reused.
         """
         self.intake.discard()
         self.orders.reset()
+        if self.limits is not None:
+            self.limits.reset()
         if self._ticker is not None:
             gc.unfreeze()  # let the collector reclaim what the old orders held
         self.webhooks.reset()

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mock_server.domain.accounts import AccountBook
 from mock_server.domain.catalog import Catalog, RegionTable
 
 
@@ -22,6 +23,13 @@ def load_catalog(directory: Path) -> Catalog:
 
 def load_regions(directory: Path) -> RegionTable:
     return RegionTable.from_data(_read(directory, "regions.json"))
+
+
+def load_accounts(directory: Path) -> AccountBook:
+    """The bill-to accounts; none (and no billToInfo in answers) without accounts.json."""
+    if not (directory / "accounts.json").is_file():
+        return AccountBook({}, {})
+    return AccountBook.from_data(_read(directory, "accounts.json"))
 
 
 def load_quotes(directory: Path) -> list[dict[str, Any]]:

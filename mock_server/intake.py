@@ -3,14 +3,15 @@
 The HTTP handler only checks the request against the contract and calls `submit`, which
 queues the submission and returns its confirmation number. A worker thread (or `drain`,
 in tests) hands each submission to `OrderService.create_async`, the use case that
-creates the order as v6 does or reports why not.
+creates the order as v6 does or reports why not. During a maintenance window the intake
+is paused: submissions are confirmed and wait, and are worked when it resumes.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
+from collections import deque
 from dataclasses import dataclass
 
 from mock_server.domain.commands import Caller, CreateOrder
@@ -40,10 +41,11 @@ class OrderIntake:
         self._orders = orders
         self._clock = clock
         self._numbers = numbers
-        self._queue: queue.Queue[Submission] = queue.Queue()
+        self._queue: deque[Submission] = deque()
+        self._ready = threading.Condition()  # guards the queue and the pause
+        self._paused = False
         self._background = background
         self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
 
     def submit(self, caller: Caller, command: CreateOrder) -> Submission:
         stamp = self._clock.now().strftime("%y%m%d%H%M%S")
@@ -52,34 +54,56 @@ class OrderIntake:
             caller,
             command,
         )
-        self._queue.put(submission)
+        with self._ready:
+            self._queue.append(submission)
+            self._ready.notify()
         if self._background:
             self._ensure_thread()
         return submission
 
+    @property
+    def waiting(self) -> int:
+        """Submissions confirmed and not yet worked."""
+        with self._ready:
+            return len(self._queue)
+
+    def pause(self) -> None:
+        """Hold every submission from now on (a maintenance window began)."""
+        with self._ready:
+            self._paused = True
+
+    def resume(self) -> None:
+        """Work the held submissions, oldest first, and new ones as they come."""
+        with self._ready:
+            self._paused = False
+            self._ready.notify_all()
+
     def drain(self) -> int:
-        """Process every queued submission in the calling thread; returns how many."""
+        """Process every queued submission in the calling thread; returns how many.
+        Nothing while paused."""
         processed = 0
-        while True:
-            try:
-                submission = self._queue.get_nowait()
-            except queue.Empty:
-                return processed
+        while (submission := self._next(block=False)) is not None:
             self._process(submission)
             processed += 1
+        return processed
 
     def discard(self) -> int:
         """Drop every queued submission (reset); returns how many."""
-        dropped = 0
-        while True:
-            try:
-                self._queue.get_nowait()
-            except queue.Empty:
-                return dropped
-            dropped += 1
+        with self._ready:
+            dropped = len(self._queue)
+            self._queue.clear()
+            return dropped
+
+    def _next(self, *, block: bool) -> Submission | None:
+        with self._ready:
+            while self._paused or not self._queue:
+                if not block:
+                    return None
+                self._ready.wait()
+            return self._queue.popleft()
 
     def _ensure_thread(self) -> None:
-        with self._lock:
+        with self._ready:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="ingram-mock-v7-intake", daemon=True
@@ -88,7 +112,9 @@ class OrderIntake:
 
     def _run(self) -> None:
         while True:
-            self._process(self._queue.get())
+            submission = self._next(block=True)
+            if submission is not None:
+                self._process(submission)
 
     def _process(self, submission: Submission) -> None:
         try:

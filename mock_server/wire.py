@@ -32,3 +32,11 @@ def compact(body: Json) -> Json:
 
 def order_link(order_number: str) -> Json:
     return {"topic": "orders", "href": f"/resellers/v6.1/orders/{order_number}", "type": "GET"}
+
+
+def invoice_link(invoice_number: str) -> Json:
+    return {
+        "topic": "invoices",
+        "href": f"/resellers/v6.1/invoices/{invoice_number}",
+        "type": "GET",
+    }

@@ -48,7 +48,18 @@ class Received:
 
     @property
     def event_type(self) -> str:
-        return str(self.json()["resource"][0]["eventType"])
+        resource = self.json()["resource"]
+        # An order-status event has a list of resources; a v7 outcome, one object.
+        return str((resource if isinstance(resource, dict) else resource[0])["eventType"])
+
+    @property
+    def order_number(self) -> str:
+        """The order the event is about; "" for a v7 outcome that created none."""
+        resource = self.json()["resource"]
+        if isinstance(resource, dict):
+            orders = resource.get("orders") or [{}]
+            return str(orders[0].get("ingramOrderNumber", ""))
+        return str(resource[0].get("orderNumber", ""))
 
     def signed_by(self, secret: str) -> bool:
         given = self.headers.get("x-hub-signature", "")

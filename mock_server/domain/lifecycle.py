@@ -31,8 +31,9 @@ def void_time(order: Order) -> datetime:
     return order.created_at + HOLD_WINDOW
 
 
-def open_order(order: Order, at: datetime, pace: Pace) -> None:
-    """Placement without hold, or release: the order becomes final and starts moving."""
+def open_order(order: Order, at: datetime, pace: Pace) -> list[OrderEvent]:
+    """Placement without hold, or release: the order becomes final and starts moving.
+    Returns the backorder event when some quantity now waits for stock."""
     if order.hold is not HoldState.OPEN:
         check_transition(order.hold, HoldState.OPEN)
     order.hold = HoldState.OPEN
@@ -42,6 +43,21 @@ def open_order(order: Order, at: datetime, pace: Pace) -> None:
         if line.backordered:
             line.stock_arrives_at = at + pace.restock_after
     order.refresh_status(at)
+    if any(line.backordered for line in order.lines):
+        return [order_event(order, EventKind.BACKORDERED, at)]
+    return []
+
+
+def expected_dates(line: OrderLine, pace: Pace) -> tuple[datetime, datetime] | None:
+    """When the part of `line` still to ship is expected to leave and to arrive, at the
+    pace the mock keeps; None while the order is held, or once everything has shipped."""
+    if line.shipped_quantity >= line.quantity:
+        return None
+    start = line.stock_arrives_at if line.backordered else line.ready_at
+    if start is None:
+        return None
+    leaves = start + pace.ship_after
+    return leaves, leaves + pace.deliver_after
 
 
 def close_order(order: Order, target: HoldState, at: datetime) -> None:
@@ -100,7 +116,12 @@ def _apply_step(order: Order, at: datetime, pace: Pace) -> list[OrderEvent]:
             shipment = make_shipment(order, line, waiting, at, pace)
             line.shipments = (*line.shipments, shipment)
             shipped_any = True
-    events = [order_event(order, EventKind.SHIPPED, at)] if shipped_any else []
+    # Invoices are raised as shipments leave (make_shipment), so both are told at once.
+    events = (
+        [order_event(order, EventKind.SHIPPED, at), order_event(order, EventKind.INVOICED, at)]
+        if shipped_any
+        else []
+    )
     fully_shipped = all(line.shipped_quantity >= line.quantity for line in order.lines)
     if not shipped_any and fully_shipped and not order.delivery_announced:
         order.delivery_announced = True

@@ -9,7 +9,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
-from mock_server.domain.status import HoldState, LineStatus, OrderStatus
+from mock_server.domain.status import (
+    HoldState,
+    LineStatus,
+    OrderStatus,
+    SearchStatus,
+    search_status,
+)
 
 Address = dict[str, str]
 _T = TypeVar("_T")
@@ -105,6 +111,20 @@ class Shipment:
         return digits.isascii() and digits.isdigit() and 1 <= int(digits) <= self.serial_count
 
 
+# (chargeLineReference, chargeDescription) of the freight line, as a real create answer
+# shows it.
+FREIGHT_OUT_CHARGE = ("895", "FREIGHT-OUT CHARGE")
+
+
+class Charge(NamedTuple):
+    """A miscellaneous charge line of an order."""
+
+    sub_order_number: str
+    reference: str
+    description: str
+    amount: Decimal
+
+
 class Totals(NamedTuple):
     subtotal: Decimal
     tax: Decimal
@@ -120,6 +140,26 @@ class SubOrder(NamedTuple):
     @property
     def total(self) -> Decimal:
         return sum((line.extended_price for line in self.lines), Decimal(0))
+
+    def invoice_numbers(self, now: datetime) -> list[str]:
+        """The invoices raised for this sub-order by `now`, each once, oldest first."""
+        numbers = (s.invoice_number for line in self.lines for s in line.shipped_by(now))
+        return [n for n in dict.fromkeys(numbers) if n]
+
+
+def status_word(
+    hold: HoldState, lines: Iterable[OrderLine], now: datetime, *, per_sub_order: bool
+) -> SearchStatus:
+    """The search word for `lines` (see `status.search_status`) from their facts at `now`."""
+    lines = list(lines)
+    shipped = [s for line in lines for s in line.shipped_by(now)]
+    return search_status(
+        hold,
+        frozenset(line.status(hold, now) for line in lines),
+        shipped_any=bool(shipped),
+        invoiced=per_sub_order and bool(shipped) and all(s.invoice_prefix for s in shipped),
+        digital=all(line.unit_weight == 0 for line in lines),
+    )
 
 
 def weight_of(lines: Iterable[OrderLine]) -> Decimal:
@@ -219,6 +259,7 @@ class Order:
     ship_to: Address | None = None
     end_user: Address | None = None
     reseller: Address | None = None
+    bill_to: Address | None = None  # the account's address, shared by its orders
     released_at: datetime | None = None  # when it became OPEN (placement, or release from hold)
     modified_at: datetime | None = None
     next_line_number: int = 1
@@ -277,8 +318,25 @@ class Order:
             return OrderStatus.BACKORDERED
         return OrderStatus.PROCESSING
 
+    def search_status(self, now: datetime) -> SearchStatus:
+        """The header word a search row shows."""
+        return status_word(self.hold, self.lines, now, per_sub_order=False)
+
+    def sub_order_status(self, sub_order: SubOrder, now: datetime) -> SearchStatus:
+        """The word a search row shows for one of this order's sub-orders."""
+        return status_word(self.hold, sub_order.lines, now, per_sub_order=True)
+
     def refresh_status(self, now: datetime) -> None:
         self.settled_status = self.status(now)
+
+    def charges(self) -> list[Charge]:
+        """The miscellaneous charge lines: the freight, as one FREIGHT-OUT line on the first
+        sub-order. It restates `freight`, which the totals already count, once."""
+        if self.freight <= 0 or not self.lines:
+            return []
+        return [
+            Charge(self.lines[0].sub_order_number, *FREIGHT_OUT_CHARGE, money(self.freight))
+        ]
 
     def line(
         self, ingram_line_number: str = "", customer_line_number: str = ""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import islice
 
 from mock_server.domain.errors import FieldProblem, ValidationFailed
@@ -12,6 +13,10 @@ from mock_server.domain.models import Order, Shipment
 from mock_server.domain.status import SEARCH_STATUS_WORDS, OrderStatus
 
 DateRange = tuple[date, date]
+
+# A search that names no filter (paging aside) lists only the orders placed in the last
+# 20 days of mock time, as the real search does; any filter searches every order.
+UNFILTERED_WINDOW = timedelta(days=20)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +161,9 @@ def _shipment_filters(c: SearchCriteria, now: datetime) -> list[Filter]:
 
 
 def page_of(orders: Sequence[Order], c: SearchCriteria, now: datetime) -> SearchPage:
-    """One page of the matching orders, newest first; `orders` come oldest first."""
+    """One page of the matching orders, newest first; `orders` come oldest first.
+
+    With no filter set, only the orders of the last `UNFILTERED_WINDOW` count."""
     start = (c.page_number - 1) * c.page_size
     tests = filters(c, now)
     if tests:
@@ -166,7 +173,11 @@ def page_of(orders: Sequence[Order], c: SearchCriteria, now: datetime) -> Search
         found = list(matching)
         count, page = len(found), found[start : start + c.page_size]
     else:
-        count, page = len(orders), list(islice(reversed(orders), start, start + c.page_size))
+        # Orders come in placement order and mock time never runs backwards: the window
+        # is a tail of the sequence, found by bisection rather than a walk.
+        first = bisect_left(orders, now - UNFILTERED_WINDOW, key=lambda o: o.created_at)
+        count = len(orders) - first
+        page = list(islice(reversed(orders), start, min(start + c.page_size, count)))
     return SearchPage(
         orders=page, records_found=count, page_size=c.page_size, page_number=c.page_number
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
+from mock_server.domain.accounts import AccountBook
 from mock_server.domain.addresses import check_create_addresses, check_modify_address
 from mock_server.domain.catalog import Catalog, RegionTable
 from mock_server.domain.commands import (
@@ -98,6 +99,7 @@ class OrderService:
         pace: Pace | None = None,
         numbers: OrderNumberSequence | None = None,
         quotes: QuoteBook | None = None,
+        accounts: AccountBook | None = None,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -107,6 +109,7 @@ class OrderService:
         self.pace = pace or Pace()
         self.numbers = numbers or OrderNumberSequence()
         self.quotes = quotes or QuoteBook(())
+        self.accounts = accounts or AccountBook({}, {})
         self.lines = LineBuilder(catalog)
 
     def _unit_of_work(self) -> _Scope:
@@ -181,16 +184,20 @@ class OrderService:
                 ship_to=command.ship_to,
                 end_user=command.end_user or None,
                 reseller=command.reseller,
+                bill_to=self.accounts.bill_to(caller.customer_number, caller.country_code),
             )
             sub_orders: dict[str, str] = {}
             for request in accepted:
                 order.lines.append(self.lines.new_line(order, region, request, sub_orders))
             order.freight = freight(order.lines, region.fx_rate)
-            if order.hold is HoldState.OPEN:
-                open_order(order, now, self.pace)
-            work.note(order_event(order, EventKind.CREATED, now, confirmation_number))
+            opened = open_order(order, now, self.pace) if order.hold is HoldState.OPEN else []
+            # A v7 order's creation is its asynchronous outcome; a v6 one's, a plain event.
+            kind = EventKind.ASYNC_CREATED if confirmation_number else EventKind.CREATED
+            work.note(order_event(order, kind, now, confirmation_number, tuple(rejected)))
             if order.hold is HoldState.ON_HOLD:
                 work.note(order_event(order, EventKind.ON_HOLD, now))
+            for event in opened:
+                work.note(event)
             try:
                 self._settle(order, now, work)
                 snapshot = work.snapshot(order)
@@ -284,9 +291,11 @@ class OrderService:
                 if release:
                     if not change.is_empty:
                         work.snapshot(order)  # the modified event: the order before release
-                    open_order(order, now, self.pace)
+                    opened = open_order(order, now, self.pace)
                     descriptions.append("Order released")
                     work.note(order_event(order, EventKind.RELEASED, now))
+                    for event in opened:
+                        work.note(event)
                     self._settle(order, now, work)
                 answer = work.snapshot(order)
             except BaseException:

@@ -56,6 +56,11 @@ class LineStatus(StrEnum):
     VOIDED = "Voided"
 
 
+# Order-status webhooks spell a line's status their own way (`IM::shipped`).
+EVENT_LINE_STATUS: dict[LineStatus, str] = {
+    status: "IM::" + status.name.lower() for status in LineStatus
+}
+
 # The search filter `orderStatus` speaks its own upper-case dialect.
 SEARCH_STATUS_WORDS: dict[str, frozenset[OrderStatus]] = {
     "SHIPPED": frozenset({OrderStatus.SHIPPED, OrderStatus.DELIVERED}),
@@ -64,3 +69,52 @@ SEARCH_STATUS_WORDS: dict[str, frozenset[OrderStatus]] = {
     "BACKORDERED": frozenset({OrderStatus.BACKORDERED}),
     "CANCELLED": frozenset({OrderStatus.CANCELED, OrderStatus.VOIDED}),
 }
+
+
+class SearchStatus(StrEnum):
+    """Status words of search rows (header and sub-orders): the upper-case dialect that
+    production clients match. Details keep the title-case words above."""
+
+    ON_HOLD = "ON HOLD"
+    PROCESSING = "PROCESSING"
+    BACKORDERED = "BACKORDERED"
+    PARTIALLY_SHIPPED = "PARTIALLY SHIPPED"
+    SHIPPED = "SHIPPED"
+    INVOICED = "INVOICED"
+    PARTIALLY_DELIVERED = "PARTIALLY DELIVERED"
+    DELIVERED = "DELIVERED"
+    E_DELIVERED = "E-DELIVERED"
+    CANCELLED = "CANCELLED"
+
+
+def search_status(
+    hold: HoldState,
+    line_states: frozenset[LineStatus],
+    *,
+    shipped_any: bool,
+    invoiced: bool,
+    digital: bool,
+) -> SearchStatus:
+    """The search word for a group of lines (a whole order, or one sub-order).
+
+    `shipped_any`: some quantity has left; `invoiced`: every shipment that left carries an
+    invoice (only sub-orders pass True: invoices are raised per sub-order); `digital`: no
+    line has weight, so a delivery is an electronic one.
+    """
+    if hold is HoldState.ON_HOLD:
+        return SearchStatus.ON_HOLD
+    if hold is not HoldState.OPEN:
+        return SearchStatus.CANCELLED  # cancelled and voided alike, as the filter words them
+    if line_states == {LineStatus.DELIVERED}:
+        return SearchStatus.E_DELIVERED if digital else SearchStatus.DELIVERED
+    if line_states <= {LineStatus.SHIPPED, LineStatus.DELIVERED}:
+        if LineStatus.DELIVERED in line_states:
+            return SearchStatus.PARTIALLY_DELIVERED
+        return SearchStatus.INVOICED if invoiced else SearchStatus.SHIPPED
+    if shipped_any:
+        return SearchStatus.PARTIALLY_SHIPPED
+    if LineStatus.IN_PROGRESS in line_states:
+        return SearchStatus.PROCESSING
+    if LineStatus.BACKORDERED in line_states:
+        return SearchStatus.BACKORDERED
+    return SearchStatus.PROCESSING

@@ -155,6 +155,29 @@ def clear_violations() -> Response:
     return empty_response(204)
 
 
+@admin.get("/maintenance")
+def read_maintenance() -> Response:
+    svc = services()
+    return json_response(
+        {"inMaintenance": svc.control.in_maintenance, "waitingV7Submissions": svc.intake.waiting}
+    )
+
+
+@admin.put("/maintenance")
+def begin_maintenance() -> Response:
+    """A maintenance window begins: v6 create answers 500, v7 submissions wait."""
+    svc = services()
+    svc.control.begin_maintenance()
+    return json_response({"inMaintenance": True, "waitingV7Submissions": svc.intake.waiting})
+
+
+@admin.delete("/maintenance")
+def end_maintenance() -> Response:
+    """The window ends: the waiting v7 submissions are worked, their outcomes sent."""
+    released = services().control.end_maintenance()
+    return json_response({"inMaintenance": False, "releasedV7Submissions": released})
+
+
 @admin.put("/webhooks")
 def register_webhook() -> Response:
     body = request.get_json(silent=True)

@@ -36,6 +36,9 @@ _STATUS: dict[type[DomainError], tuple[int, str]] = {
 }
 
 
+V7_CREATE_PATH = "/resellers/v7/orders"
+
+
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status=status, mimetype="application/json")
 
@@ -92,15 +95,27 @@ def domain_error_response(error: DomainError) -> Response:
 
 def v7_error_response(error: DomainError) -> Response:
     """v7 create answers 400 with a flat body: {traceid, type, message, fields}."""
-    body: dict[str, Any] = {
+    return json_response(
+        v7_error_body("/errors/validation-failed", error.message, problems_of(error)), 400
+    )
+
+
+def v7_error_body(error_type: str, message: str, fields: list[FieldProblem] | None = None) -> Any:
+    """The flat v7 body. A field's `value` is a string when there is one and left out
+    when there is none: the published schema types it as a string, never null."""
+    return {
         "traceid": error_id(),
-        "type": "/errors/validation-failed",
-        "message": error.message,
-        "fields": [
-            {"field": f.field, "message": f.message, "value": f.value} for f in problems_of(error)
-        ],
+        "type": error_type,
+        "message": message,
+        "fields": [_v7_field(f) for f in fields or ()],
     }
-    return json_response(body, 400)
+
+
+def _v7_field(problem: FieldProblem) -> dict[str, str]:
+    entry = {"field": problem.field, "message": problem.message}
+    if problem.value is not None:
+        entry["value"] = problem.value
+    return entry
 
 
 # The real API's answer when an app's token names another customer number. It comes from
@@ -141,6 +156,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(
-            500, "/errors/server-error", "Unexpected error in the mock: see its log"
-        )
+        message = "Unexpected error in the mock: see its log"
+        if request.path.endswith(V7_CREATE_PATH):  # v7 create answers in its flat format
+            return json_response(v7_error_body("/errors/server-error", message), 500)
+        return error_response(500, "/errors/server-error", message)

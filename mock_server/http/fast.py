@@ -27,8 +27,10 @@ from mock_server.domain.errors import DomainError
 from mock_server.http import render
 from mock_server.http.context import ECHOED_HEADERS, MAX_BODY_BYTES, is_json_media_type
 from mock_server.http.errors import error_body
+from mock_server.http.gateway import admit
 from mock_server.http.parse import parse_create
 from mock_server.journal import JournalEntry
+from mock_server.ratelimit import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,9 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 _CREATE = "/resellers/v6/orders"
 _DETAILS = "/resellers/v6.1/orders/"
+# The routes' rules as Flask names them: the rate limit counts per endpoint.
+_CREATE_RULE = "/resellers/v6/orders"
+_DETAILS_RULE = "/resellers/v6.1/orders/<ordernumber>"
 _SANDBOX = "/sandbox"
 _STATUS_LINES = {200: "200 OK", 201: "201 Created", 207: "207 Multi-Status", 500: "500 Error"}
 
@@ -65,10 +70,15 @@ class FastPath:
         method = environ["REQUEST_METHOD"]
         full_path = environ["PATH_INFO"]
         path = full_path.removeprefix(_SANDBOX) if full_path.startswith(_SANDBOX) else full_path
+        prefix = _SANDBOX if path is not full_path else ""
         try:
             if method == "POST" and path == _CREATE:
+                verdict = self._admit(environ, prefix + _CREATE_RULE)
+                if self.svc.control.in_maintenance:
+                    raise _Fallback()  # Flask answers the window's server error
                 status, payload = self._create(environ)
             elif method == "GET" and path.startswith(_DETAILS):
+                verdict = self._admit(environ, prefix + _DETAILS_RULE)
                 status, payload = self._details(environ, path[len(_DETAILS) :])
             else:
                 return self.app(environ, start_response)
@@ -88,6 +98,7 @@ class FastPath:
             value = environ.get(key)
             if value:
                 headers.append((name, value))
+        headers.extend(verdict.headers())
         self.svc.journal.add(
             JournalEntry(
                 at=time.time(),
@@ -102,6 +113,13 @@ class FastPath:
         )
         start_response(_STATUS_LINES[status], headers)
         return [payload]
+
+    def _admit(self, environ: dict[str, Any], endpoint: str) -> Verdict:
+        """The gateway's rate limit, as Flask's hook would apply it (counted once)."""
+        verdict = admit(self.svc.limits, environ, endpoint)
+        if verdict.refused:
+            raise _Fallback()  # Flask answers the 429 with its Retry-After
+        return verdict
 
     # -- the two routes -------------------------------------------------------------------
 
@@ -152,7 +170,9 @@ class FastPath:
             order = svc.orders.get(_caller(environ), number)
         except DomainError:
             raise _Fallback() from None
-        return 200, orjson.dumps(render.order_detail(order, svc.clock.now(), svc.catalog))
+        return 200, orjson.dumps(
+            render.order_detail(order, svc.clock.now(), svc.catalog, svc.orders.pace)
+        )
 
 
 def _caller(environ: dict[str, Any]) -> Caller:

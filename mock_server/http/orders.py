@@ -100,7 +100,9 @@ def get_order_details(ordernumber: str) -> Response:
         region_code=checked.query.get("regionCode"),
         simulate=SimulatedStatus(simulated) if simulated else None,
     )
-    return json_response(render.order_detail(order, svc.clock.now(), svc.catalog))
+    return json_response(
+        render.order_detail(order, svc.clock.now(), svc.catalog, svc.orders.pace)
+    )
 
 
 @orders.get("/resellers/v6/orders/search")

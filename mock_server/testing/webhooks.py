@@ -32,7 +32,7 @@ class WebhookEvent:
     """One verified event as the mock POSTed it."""
 
     event_id: str
-    event_type: str  # e.g. im::order_shipped
+    event_type: str  # e.g. im::order_shipped; a v7 outcome: im::async_order_create(_failed)
     order_number: str | None  # None for im::async_order_create_failed
     customer_order_number: str
     body: dict[str, Any]
@@ -41,8 +41,24 @@ class WebhookEvent:
 
     @property
     def resource(self) -> dict[str, Any]:
-        resource: dict[str, Any] = self.body["resource"][0]
-        return resource
+        """The event's resource: the first of an order-status event's list, or the one
+        object of a v7 outcome."""
+        return _resource(self.body)
+
+
+def _resource(body: dict[str, Any]) -> dict[str, Any]:
+    resource = body["resource"]
+    found: dict[str, Any] = resource if isinstance(resource, dict) else resource[0]
+    return found
+
+
+def _order_number(resource: dict[str, Any]) -> str | None:
+    """An order-status event names its order; a v7 outcome holds it in `orders[]`."""
+    if "orderNumber" in resource:
+        return str(resource["orderNumber"])
+    orders = resource.get("orders") or [{}]
+    number = orders[0].get("ingramOrderNumber")
+    return None if number is None else str(number)
 
 
 class WebhookReceiver:
@@ -175,7 +191,7 @@ class WebhookReceiver:
         headers = {k.lower(): v for k, v in headers.items()}
         try:
             body = json.loads(raw)
-            resource = body["resource"][0]
+            resource = _resource(body)
             event_id = str(body["eventId"])
         except (ValueError, KeyError, IndexError, TypeError):
             return 400
@@ -191,7 +207,7 @@ class WebhookReceiver:
                 WebhookEvent(
                     event_id=event_id,
                     event_type=str(resource.get("eventType", "")),
-                    order_number=resource.get("orderNumber"),
+                    order_number=_order_number(resource),
                     customer_order_number=str(resource.get("customerOrderNumber", "")),
                     body=body,
                     headers=headers,

@@ -8,17 +8,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mock_server.domain.events import EventKind, OrderEvent
+from mock_server.domain.catalog import Catalog
+from mock_server.domain.events import CREATION_KINDS, EventKind, OrderEvent
 from mock_server.domain.models import Order, OrderLine
+from mock_server.domain.status import EVENT_LINE_STATUS
+from mock_server.order_json import create_response
 from mock_server.wire import Json, compact, day, order_link, timestamp
 
 
-def event_body(event: OrderEvent, event_id: str) -> Json:
-    """The envelope POSTed to the customer's callback URL for one domain event."""
+def event_body(event: OrderEvent, event_id: str, catalog: Catalog | None = None) -> Json:
+    """The envelope POSTed to the customer's callback URL for one domain event.
+
+    A v7 outcome carries the created order in the shape of the create answer, under a
+    single `resource` object (the published v7 "201" payload); every other event is an
+    order-status event, with a `resource` list. `catalog` names the warehouses.
+    """
+    envelope: Json = {
+        "topic": "resellers/orders",
+        "event": "im::created" if event.kind in CREATION_KINDS else "im::updated",
+        "eventTimeStamp": event.at.isoformat(timespec="milliseconds"),
+        "eventId": event_id,
+    }
+    if event.kind in (EventKind.ASYNC_CREATED, EventKind.ASYNC_CREATE_FAILED):
+        # The published payload names the event type beside `resource`, its example inside:
+        # both carry it, so a receiver written to either finds it.
+        envelope["eventType"] = event.kind.value
+        envelope["resource"] = _v7_outcome(event, catalog or _NO_CATALOG)
+        return envelope
     resource: Json = {
         "eventType": event.kind.value,
         "customerOrderNumber": event.customer_order_number,
-        "confirmationNumber": event.confirmation_number or None,
     }
     order = event.order
     if order is not None:
@@ -30,20 +49,30 @@ def event_body(event: OrderEvent, event_id: str) -> Json:
                 "links": [order_link(order.number)],
             }
         )
-    if event.problems:
+    # customerOrderNumber stays even when empty: receivers key on it (v7 may omit a PO).
+    envelope["resource"] = [
+        {**compact(resource), "customerOrderNumber": event.customer_order_number}
+    ]
+    return envelope
+
+
+_NO_CATALOG = Catalog((), ())
+
+
+def _v7_outcome(event: OrderEvent, catalog: Catalog) -> Json:
+    """The created order as the create answer shows it, or why it was not created; each
+    with the confirmation number of the submission it answers (an extension of ours)."""
+    resource: Json = {"eventType": event.kind.value}
+    if event.order is not None:
+        resource.update(create_response(event.order, event.rejected, event.at, catalog))
+    else:
         resource["errors"] = [
             compact({"field": p.field, "message": p.message, "value": p.value})
             for p in event.problems
         ]
-    created = event.kind in (EventKind.CREATED, EventKind.ASYNC_CREATE_FAILED)
-    return {
-        "topic": "resellers/orders",
-        "event": "im::created" if created else "im::updated",
-        "eventTimeStamp": event.at.isoformat(timespec="milliseconds"),
-        "eventId": event_id,
-        # customerOrderNumber stays even when empty: receivers key on it (v7 may omit a PO).
-        "resource": [{**compact(resource), "customerOrderNumber": event.customer_order_number}],
-    }
+    resource["customerOrderNumber"] = event.customer_order_number
+    resource["confirmationNumber"] = event.confirmation_number
+    return resource
 
 
 def _event_line(order: Order, line: OrderLine, at: datetime) -> Json:
@@ -52,7 +81,7 @@ def _event_line(order: Order, line: OrderLine, at: datetime) -> Json:
         {
             "LineNumber": line.ingram_line_number,
             "subOrderNumber": line.sub_order_number,
-            "lineStatus": line.status(order.hold, at).value,
+            "lineStatus": EVENT_LINE_STATUS[line.status(order.hold, at)],
             "ingramPartNumber": line.part_number,
             "vendorPartNumber": line.vendor_part_number,
             "requestedQuantity": str(line.quantity),

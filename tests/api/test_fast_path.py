@@ -73,7 +73,14 @@ def _exchange(client: FlaskClient, token: str) -> list[tuple[Any, ...]]:
 
 
 def _answer(answer: Any) -> tuple[Any, ...]:
-    kept = ("Content-Type", "IM-CorrelationID", "IM-SenderID", "IM-CountryCode")
+    kept = (
+        "Content-Type",
+        "IM-CorrelationID",
+        "IM-SenderID",
+        "IM-CountryCode",
+        "X-RateLimit-Limit",
+        "X-RateLimit-Remaining",
+    )
     headers = [(name, answer.headers.get(name)) for name in kept]
     if headers[1][1] != "test-correlation-1":  # none was sent: a fresh random one
         headers[1] = ("IM-CorrelationID", bool(headers[1][1]))
@@ -148,3 +155,25 @@ def test_a_bound_token_is_held_to_its_customer_on_the_fast_path_too() -> None:
         assert created.status_code == 201
         number = created.get_json()["orders"][0]["ingramOrderNumber"]
         assert client.get(f"/resellers/v6.1/orders/{number}", headers=other).status_code == 500
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_the_gateway_holds_on_the_fast_path_too(fast: bool) -> None:
+    """Rate-limit headers, an enforced limit counted once per call, and a maintenance
+    window apply to the hot routes whichever layer answers them."""
+    app = _app(fast, rate_limit="3")
+    client = app.test_client()
+    headers = order_headers(issue_token(client))
+    created = client.post("/resellers/v6/orders", json=new_order(), headers=headers)
+    assert created.status_code == 201
+    assert created.headers["X-RateLimit-Limit"] == "3"
+    number = created.get_json()["orders"][0]["ingramOrderNumber"]
+    details = f"/resellers/v6.1/orders/{number}"
+    remaining = [client.get(details, headers=headers) for _ in range(4)]
+    assert [a.status_code for a in remaining] == [200, 200, 200, 429]
+    assert [a.headers["X-RateLimit-Remaining"] for a in remaining[:3]] == ["2", "1", "0"]
+    assert remaining[3].headers["Retry-After"]
+    app.extensions["ingram_mock"].control.begin_maintenance()
+    during = client.post("/resellers/v6/orders", json=new_order(po="PO-M"), headers=headers)
+    assert during.status_code == 500
+    assert during.get_json()["errors"][0]["type"] == "/errors/server-error"

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+from xi.sdk.resellers.models import OrderCreateV7Response
 
 from mock_server.app import create_app
 from mock_server.bootstrap import MockServices, build_services
@@ -30,7 +31,7 @@ FAST = RetryPolicy(first_backoff=0.01, max_backoff=0.05, max_attempts=4, timeout
 SECRET = "v7-shared-secret"
 CONFIRMATION = re.compile(r"^US-I-T-\d{20}$")
 FAILED = "im::async_order_create_failed"
-CREATED = "im::order_created"
+CREATED = "im::async_order_create"
 
 READY_QUOTE = "QUO-45341653-R2R9M6"  # any customer: 2GZ200 x12 @128.89, 1C6094 x12 @72.53
 LIMITED_QUOTE = "QUO-93159648-L4B6J0"  # 20-222222 only
@@ -40,7 +41,7 @@ UNKNOWN_QUOTE = "QUO-00000000-NOPE00"
 CONTRACT = load_contract()
 CONFIRMATION_SCHEMA = CONTRACT.validator("OrderCreateV7Confirmation")
 ERROR_SCHEMA = CONTRACT.validator("V7ErrorResponse")
-EVENT_SCHEMA = CONTRACT.validator("OrderEvent")
+OUTCOME_SCHEMA = CONTRACT.validator("OrderCreateV7Outcome")
 DETAIL_SCHEMA = CONTRACT.validator("OrderDetail")
 
 
@@ -78,10 +79,11 @@ class Mock:
         matching = [
             r
             for r in self.hook.accepted()
-            if r.json()["resource"][0].get("confirmationNumber") == confirmation_number
+            if r.event_type in (CREATED, FAILED)
+            and r.json()["resource"]["confirmationNumber"] == confirmation_number
         ]
         assert len(matching) == 1, [r.json() for r in matching]
-        return check_event(matching[0])
+        return check_outcome(matching[0])
 
     def search(self, customer: str = CUSTOMER, **params: str) -> TestResponse:
         return self.client.get(
@@ -99,12 +101,29 @@ class Mock:
         return int(self.client.get("/__admin/health").get_json()["orders"])
 
 
-def check_event(received: Received) -> dict[str, Any]:
+def check_outcome(received: Received) -> dict[str, Any]:
+    """A v7 outcome: signed, valid against our contract, and read by the official SDK's
+    strict model of the published v7 "201" payload without a type error."""
     assert received.signed_by(SECRET)
     body: dict[str, Any] = received.json()
-    assert_valid(EVENT_SCHEMA, body)
-    resource: dict[str, Any] = body["resource"][0]
+    assert_valid(OUTCOME_SCHEMA, body)
+    assert (body["event"], body["eventType"]) == ("im::created", body["resource"]["eventType"])
+    model = OrderCreateV7Response.from_dict(body)
+    assert model is not None and model.resource is not None
+    assert model.resource.customer_order_number == body["resource"]["customerOrderNumber"]
+    seen_orders = body["resource"].get("orders", [])
+    for order, seen in zip(model.resource.orders or [], seen_orders, strict=True):
+        assert order.ingram_order_number == seen["ingramOrderNumber"]
+        assert order.order_total == seen["orderTotal"]
+    resource: dict[str, Any] = body["resource"]
     return resource
+
+
+def placed(outcome: dict[str, Any]) -> dict[str, Any]:
+    """The one order a successful outcome created."""
+    orders: list[dict[str, Any]] = outcome["orders"]
+    assert len(orders) == 1, outcome
+    return orders[0]
 
 
 @pytest.fixture
@@ -147,9 +166,16 @@ def test_confirms_at_once_and_creates_the_order_later(mock: Mock) -> None:
     created = mock.outcome(first["confirmationNumber"])
     assert created["eventType"] == CREATED
     assert created["customerOrderNumber"] == "PO-V7-A"
-    number = created["orderNumber"]
-    assert [(ln["ingramPartNumber"], ln["requestedQuantity"]) for ln in created["lines"]] == [
-        ("2GZ200", "2")
+    assert created["billToAddressId"] == "000" and created["processedPartially"] is False
+    order = placed(created)
+    number = order["ingramOrderNumber"]
+    assert [(ln["ingramPartNumber"], ln["quantityOrdered"]) for ln in order["lines"]] == [
+        ("2GZ200", 2)
+    ]
+    assert order["orderTotal"] == created["purchaseOrderTotal"] > 0
+    assert order["lines"][0]["shipmentDetails"][0]["shipFromLocation"]  # warehouse named
+    assert [c["chargeDescription"] for c in order["miscellaneousCharges"]] == [
+        "FREIGHT-OUT CHARGE"
     ]
     assert mock.outcome(second["confirmationNumber"])["customerOrderNumber"] == "PO-V7-B"
 
@@ -202,7 +228,7 @@ def test_a_purchase_order_number_is_optional_in_v7(mock: Mock) -> None:
         created = mock.outcome(confirmation["confirmationNumber"])
         assert created["eventType"] == CREATED
         assert created["customerOrderNumber"] == ""
-        numbers.append(created["orderNumber"])
+        numbers.append(placed(created)["ingramOrderNumber"])
     assert len(set(numbers)) == 2  # no PO: the duplicate-PO rule does not apply
     for number in numbers:
         detail = mock.details(number)
@@ -223,6 +249,21 @@ def test_malformed_json_is_a_flat_400(mock: Mock) -> None:
     assert mock.drain() == 0
 
 
+def test_a_400_never_carries_a_null_value(mock: Mock) -> None:
+    """The published schema types `fields[].value` as a string: a problem that has no
+    value is named without one, never with `"value": null`."""
+    malformed = mock.client.post(
+        "/resellers/v7/orders",
+        data=b"{",
+        headers={**order_headers(mock.token), "Content-Type": "application/json"},
+    )
+    assert malformed.status_code == 400
+    assert malformed.get_json()["fields"][0].keys() == {"field", "message"}
+    sent = mock.submit({"lines": [line("2GZ200", "two")]})
+    assert sent.status_code == 400
+    assert [f.get("value") for f in sent.get_json()["fields"]] == ["two"]
+
+
 # -- quote-to-order -----------------------------------------------------------------------
 
 
@@ -241,7 +282,7 @@ def test_a_ready_quote_supplies_lines_and_prices(mock: Mock) -> None:
 
     created = mock.outcome(confirmation["confirmationNumber"])
     assert created["eventType"] == CREATED
-    detail = mock.details(created["orderNumber"])
+    detail = mock.details(placed(created)["ingramOrderNumber"])
     assert detail.status_code == 200
     body = detail.get_json()
     assert_valid(DETAIL_SCHEMA, body)
@@ -259,11 +300,15 @@ def test_a_customer_limited_quote_orders_for_its_customer_only(mock: Mock) -> No
 
     created = mock.outcome(own["confirmationNumber"])
     assert created["eventType"] == CREATED
-    assert {ln["ingramPartNumber"] for ln in created["lines"]} == {"8RB884", "8RB881", "9YG948"}
+    assert {ln["ingramPartNumber"] for ln in placed(created)["lines"]} == {
+        "8RB884",
+        "8RB881",
+        "9YG948",
+    }
 
     refused = mock.outcome(foreign["confirmationNumber"])
     assert refused["eventType"] == FAILED
-    assert "orderNumber" not in refused
+    assert "orders" not in refused
     assert [e["field"] for e in refused["errors"]] == ["quoteNumber"]
     assert refused["errors"][0]["value"] == LIMITED_QUOTE
     assert mock.search(OTHER_CUSTOMER).status_code == 204
@@ -288,7 +333,7 @@ def test_an_unorderable_quote_fails_by_webhook_and_creates_nothing(mock: Mock, q
     failed = mock.outcome(confirmation["confirmationNumber"])
     assert failed["eventType"] == FAILED
     assert failed["customerOrderNumber"] == "PO-V7-NOQUOTE"
-    assert "orderNumber" not in failed and "lines" not in failed
+    assert "orders" not in failed
     assert [e["field"] for e in failed["errors"]] == ["quoteNumber"]
     assert failed["errors"][0]["value"] == quote
     assert failed["errors"][0]["message"]
@@ -307,7 +352,7 @@ def test_unknown_parts_only_fail_by_webhook(mock: Mock) -> None:
     assert mock.drain() == 1
     failed = mock.outcome(confirmation["confirmationNumber"])
     assert failed["eventType"] == FAILED
-    assert "orderNumber" not in failed
+    assert "orders" not in failed
     assert failed["errors"] and {e["field"] for e in failed["errors"]} == {"lines"}
     assert {e.get("value") for e in failed["errors"]} == {"XXXXXX", "DF41281"}
     assert all("EN" in e["message"] for e in failed["errors"])
@@ -327,11 +372,7 @@ def test_a_v7_order_on_customer_hold_is_announced_as_held(mock: Mock) -> None:
     )
     assert mock.drain() == 1
     created = mock.outcome(confirmation["confirmationNumber"])
-    number = created["orderNumber"]
-    kinds = [
-        r.event_type
-        for r in mock.hook.accepted()
-        if r.json()["resource"][0].get("orderNumber") == number
-    ]
-    assert kinds == [CREATED, "im::order_on_hold"]
+    number = placed(created)["ingramOrderNumber"]
+    kinds = [r.event_type for r in mock.hook.accepted() if r.order_number == number]
+    assert kinds == [CREATED, "im::order_hold"]
     assert mock.details(number).get_json()["orderStatus"] == "On Hold"

@@ -28,7 +28,7 @@ from tests.fakes import RecordingSender
 from tests.receiver import Receiver, StallingReceiver
 
 CREATED = "im::order_created"
-ON_HOLD = "im::order_on_hold"
+ON_HOLD = "im::order_hold"
 
 
 @dataclass

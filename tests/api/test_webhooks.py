@@ -37,7 +37,9 @@ SECRET = "partner-shared-secret"
 HOOK_URL = "http://partner.test/hooks/orders"  # never resolved: the recording sender answers
 HOUR = 3600
 CREATED = "im::order_created"
-ON_HOLD = "im::order_on_hold"
+ON_HOLD = "im::order_hold"
+BACKORDERED = "im::order_backordered"
+INVOICED = "im::order_invoiced"
 RELEASED = "im::order_released"
 SHIPPED = "im::order_shipped"
 DELIVERED = "im::order_delivered"
@@ -153,7 +155,7 @@ def events_of(receiver: Endpoint | Receiver, number: str | None = None) -> list[
     return [
         r
         for r in receiver.accepted()
-        if number is None or r.json()["resource"][0].get("orderNumber") == number
+        if number is None or r.order_number == number
     ]
 
 
@@ -198,7 +200,7 @@ def test_per_customer_registration_wins_and_others_get_the_default(mock: Mock) -
         assert resource["orderNumber"] == held
         assert resource["customerOrderNumber"] == "PO-HOOK-1"
         assert body["topic"] == "resellers/orders"
-        assert all(line["lineStatus"] == "On Hold" for line in resource["lines"])
+        assert all(line["lineStatus"] == "IM::on_hold" for line in resource["lines"])
     created, on_hold = (r.json() for r in special.received)
     assert created["event"] == "im::created" and on_hold["event"] == "im::updated"
     default_body = check_event(default.received[0], "default-secret")
@@ -323,7 +325,7 @@ def test_an_unreleased_hold_is_voided_once_after_24_hours(mock: Mock, hook: Endp
     events = events_of(hook, number)
     assert types_of(events) == [CREATED, ON_HOLD, VOIDED]
     voided = check_event(events[-1])
-    assert voided["resource"][0]["lines"][0]["lineStatus"] == "Voided"
+    assert voided["resource"][0]["lines"][0]["lineStatus"] == "IM::voided"
 
 
 def test_a_released_order_ships_then_is_delivered(mock: Mock, hook: Endpoint) -> None:
@@ -341,12 +343,13 @@ def test_a_released_order_ships_then_is_delivered(mock: Mock, hook: Endpoint) ->
     mock.advance(1)
     mock.flush()
     events = events_of(hook, number)
-    assert types_of(events) == [CREATED, ON_HOLD, RELEASED, SHIPPED]
-    shipped = check_event(events[-1])["resource"][0]
+    # Invoices are raised as the goods leave: both are told at once, shipped first.
+    assert types_of(events) == [CREATED, ON_HOLD, RELEASED, SHIPPED, INVOICED]
+    shipped = check_event(events[-2])["resource"][0]
     tracking: dict[str, str] = {}
     serials: dict[str, list[str]] = {}
     for line in shipped["lines"]:
-        assert line["lineStatus"] == "Shipped"
+        assert line["lineStatus"] == "IM::shipped"
         assert line["shippedQuantity"] == line["requestedQuantity"]
         assert line["backorderedQuantity"] == "0"
         (shipment,) = line["shipmentDetails"]
@@ -375,9 +378,9 @@ def test_a_released_order_ships_then_is_delivered(mock: Mock, hook: Endpoint) ->
     mock.advance(20 * HOUR)
     mock.flush()
     events = events_of(hook, number)
-    assert types_of(events) == [CREATED, ON_HOLD, RELEASED, SHIPPED, DELIVERED]
+    assert types_of(events) == [CREATED, ON_HOLD, RELEASED, SHIPPED, INVOICED, DELIVERED]
     delivered = check_event(events[-1])["resource"][0]
-    assert {line["lineStatus"] for line in delivered["lines"]} == {"Delivered"}
+    assert {line["lineStatus"] for line in delivered["lines"]} == {"IM::delivered"}
     detail = mock.details(number)
     assert detail["orderStatus"] == "Delivered"
     for line in detail["lines"]:
@@ -415,17 +418,17 @@ def test_a_backordered_line_waits_for_restock_then_ships(mock: Mock, hook: Endpo
     mock.advance(4 * HOUR)
     mock.flush()
     events = events_of(hook, number)
-    assert types_of(events) == [CREATED, SHIPPED]
-    first = {ln["ingramPartNumber"]: ln for ln in check_event(events[-1])["resource"][0]["lines"]}
+    assert types_of(events) == [CREATED, BACKORDERED, SHIPPED, INVOICED]
+    first = {ln["ingramPartNumber"]: ln for ln in check_event(events[-2])["resource"][0]["lines"]}
     assert first["2GZ200"]["shippedQuantity"] == "1"
     assert first["DF4128"]["shippedQuantity"] == "0"
     assert first["DF4128"]["backorderedQuantity"] == "3"
-    assert first["DF4128"]["lineStatus"] == "Backordered"
+    assert first["DF4128"]["lineStatus"] == "IM::backordered"
     assert mock.details(number)["orderStatus"] == "Backordered"
 
     mock.advance(67 * HOUR)  # 71 h after placement: stock is still on its way
     mock.flush()
-    assert types_of(events_of(hook, number)) == [CREATED, SHIPPED]
+    assert types_of(events_of(hook, number)) == [CREATED, BACKORDERED, SHIPPED, INVOICED]
     assert line("DF4128")["lineStatus"] == "Backordered"
     assert line("2GZ200")["lineStatus"] == "Delivered"
     assert mock.details(number)["orderStatus"] == "Backordered"
@@ -439,17 +442,25 @@ def test_a_backordered_line_waits_for_restock_then_ships(mock: Mock, hook: Endpo
     mock.advance(4 * HOUR)  # 76 h: it ships
     mock.flush()
     events = events_of(hook, number)
-    assert types_of(events) == [CREATED, SHIPPED, SHIPPED]
-    second = {ln["ingramPartNumber"]: ln for ln in check_event(events[-1])["resource"][0]["lines"]}
+    assert types_of(events) == [CREATED, BACKORDERED, SHIPPED, INVOICED, SHIPPED, INVOICED]
+    second = {ln["ingramPartNumber"]: ln for ln in check_event(events[-2])["resource"][0]["lines"]}
     assert second["DF4128"]["shippedQuantity"] == "3"
     assert second["DF4128"]["backorderedQuantity"] == "0"
-    assert second["DF4128"]["lineStatus"] == "Shipped"
+    assert second["DF4128"]["lineStatus"] == "IM::shipped"
     assert line("DF4128")["shipmentDetails"][0]["quantity"] == 3
     assert mock.details(number)["orderStatus"] == "Shipped"
 
     mock.advance(20 * HOUR)
     mock.flush()
-    assert types_of(events_of(hook, number)) == [CREATED, SHIPPED, SHIPPED, DELIVERED]
+    assert types_of(events_of(hook, number)) == [
+        CREATED,
+        BACKORDERED,
+        SHIPPED,
+        INVOICED,
+        SHIPPED,
+        INVOICED,
+        DELIVERED,
+    ]
     assert mock.details(number)["orderStatus"] == "Delivered"
 
 
@@ -474,7 +485,8 @@ def test_a_slow_receiver_does_not_slow_requests(http_mock: Mock) -> None:
 
 @pytest.mark.live
 def test_v7_to_webhook_latency_on_loopback(record_property: Any) -> None:
-    """Median time from a v7 POST to its `im::order_created` arriving, on a real server."""
+    """Median time from a v7 POST to its outcome (`im::async_order_create`) arriving, on a
+    real server."""
     with Receiver() as hook:
         server = start_server(["--webhook-url", hook.url, "--webhook-secret", SECRET])
         try:
@@ -493,8 +505,9 @@ def test_v7_to_webhook_latency_on_loopback(record_property: Any) -> None:
                     assert answer.status_code == 200, answer.text
                     confirmation = answer.json()["confirmationNumber"]
                     received = hook.wait_for(n + 1)[n]
-                    resource = check_event(received)["resource"][0]
-                    assert resource["eventType"] == CREATED
+                    assert received.signed_by(SECRET)
+                    resource = received.json()["resource"]  # a v7 outcome: one object
+                    assert resource["eventType"] == "im::async_order_create"
                     assert resource["confirmationNumber"] == confirmation
                     if n:
                         latencies.append(received.at - started)

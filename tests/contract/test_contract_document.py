@@ -26,6 +26,9 @@ from pydantic import BaseModel
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from mock_server.domain.events import EventKind
+from mock_server.domain.status import SearchStatus
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONTRACT_PATH = REPO_ROOT / "contracts" / "orders-api.json"
 REFERENCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "reference"
@@ -64,27 +67,36 @@ EXPECTED_RESPONSES: dict[tuple[str, str], str | None] = {
     ("createOrderV6", "207"): "OrderCreateResponse",
     ("createOrderV6", "400"): "ErrorResponse",
     ("createOrderV6", "401"): "ErrorResponse",
+    ("createOrderV6", "500"): "ErrorResponse",
     ("createOrderV7", "200"): "OrderCreateV7Confirmation",
     ("createOrderV7", "400"): "V7ErrorResponse",
     ("createOrderV7", "401"): "ErrorResponse",
+    ("createOrderV7", "500"): "V7ErrorResponse",
     ("getOrderDetails", "200"): "OrderDetail",
     ("getOrderDetails", "400"): "ErrorResponse",
     ("getOrderDetails", "401"): "ErrorResponse",
     ("getOrderDetails", "404"): "ErrorResponse",
+    ("getOrderDetails", "429"): "RateLimitError",
+    ("getOrderDetails", "500"): "ErrorResponse",
     ("searchOrders", "200"): "OrderSearchResponse",
     ("searchOrders", "204"): None,
     ("searchOrders", "400"): "ErrorResponse",
     ("searchOrders", "401"): "ErrorResponse",
+    ("searchOrders", "429"): "RateLimitError",
+    ("searchOrders", "500"): "ErrorResponse",
     ("modifyOrder", "200"): "OrderModifyResponse",
+    ("modifyOrder", "201"): "OrderModifyResponse",
     ("modifyOrder", "207"): "OrderModifyResponse",
     ("modifyOrder", "400"): "ErrorResponse",
     ("modifyOrder", "401"): "ErrorResponse",
     ("modifyOrder", "404"): "ErrorResponse",
+    ("modifyOrder", "500"): "ErrorResponse",
     ("cancelOrder", "200"): None,
     ("cancelOrder", "400"): "ErrorResponse",
     ("cancelOrder", "401"): "ErrorResponse",
     ("cancelOrder", "404"): "ErrorResponse",
     ("cancelOrder", "405"): "ErrorResponse",
+    ("cancelOrder", "500"): "ErrorResponse",
 }
 
 REQUIRED_SCHEMAS = {
@@ -483,6 +495,20 @@ def test_every_reseller_response_carries_the_correlation_header() -> None:
             assert correlation["schema"]["type"] == "string"
 
 
+def test_every_reseller_response_carries_the_rate_limit_headers() -> None:
+    doc = _doc()
+    for path, method, op in _operations(doc):
+        if not path.startswith("/resellers/"):
+            continue
+        for status, response in _resolve(doc, op["responses"]).items():
+            headers = _resolve(doc, response).get("headers", {})
+            for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
+                header = _resolve(doc, headers[name])
+                assert header["required"] is True, (method, path, status, name)
+                assert header["schema"]["type"] == "integer"
+            assert ("Retry-After" in headers) == (status == "429"), (method, path, status)
+
+
 def test_responses_use_the_expected_schemas() -> None:
     doc = _doc()
     seen: dict[tuple[str, str], str | None] = {}
@@ -572,23 +598,35 @@ def test_links_point_at_real_operations_and_parameters() -> None:
 
 def test_webhook_is_described() -> None:
     doc = _doc()
-    post = doc["webhooks"]["orderStatusEvent"]["post"]
-    body = post["requestBody"]["content"]["application/json"]
-    assert body["schema"] == {"$ref": SCHEMA_REF + "OrderEvent"}
-    assert any(p["name"] == "x-hub-signature" and p["in"] == "header" for p in post["parameters"])
-    event_schema = doc["components"]["schemas"]["OrderEvent"]
-    assert event_schema["properties"]["topic"]["const"] == "resellers/orders"
-    for event_type in (
-        "im::order_created",
-        "im::order_on_hold",
-        "im::order_shipped",
-        "im::order_delivered",
-        "im::order_voided",
-        "im::order_canceled",
-        "im::order_released",
-        "im::async_order_create_failed",
+    schemas = doc["components"]["schemas"]
+    v7_kinds = {EventKind.ASYNC_CREATED.value, EventKind.ASYNC_CREATE_FAILED.value}
+    for name, schema in (
+        ("orderStatusEvent", "OrderEvent"),
+        ("v7OrderOutcome", "OrderCreateV7Outcome"),
     ):
-        assert event_type in post["description"]
+        post = doc["webhooks"][name]["post"]
+        body = post["requestBody"]["content"]["application/json"]
+        assert body["schema"] == {"$ref": SCHEMA_REF + schema}
+        signed = [p for p in post["parameters"] if p["name"] == "x-hub-signature"]
+        assert signed and signed[0]["in"] == "header"
+        assert schemas[schema]["properties"]["topic"]["const"] == "resellers/orders"
+    # Every event the domain can raise is named, each by the webhook that carries it.
+    resource = schemas["OrderEvent"]["properties"]["resource"]["items"]["properties"]
+    status_kinds = set(resource["eventType"]["enum"])
+    assert status_kinds == {k.value for k in EventKind} - v7_kinds
+    outcome = schemas["OrderCreateV7Outcome"]["properties"]
+    assert set(outcome["eventType"]["enum"]) == v7_kinds
+    assert set(outcome["resource"]["properties"]["eventType"]["enum"]) == v7_kinds
+    # The published order-status names, not the mock's old spelling of the hold event.
+    for published in ("im::order_hold", "im::order_invoiced", "im::order_backordered"):
+        assert published in status_kinds
+    assert "im::order_on_hold" not in status_kinds
+    # The v7 outcome shows the order exactly as the create answer does.
+    created = schemas["OrderCreateResponse"]["properties"]
+    for name in created:
+        assert outcome["resource"]["properties"][name] == {
+            "$ref": f"{SCHEMA_REF}OrderCreateResponse/properties/{name}"
+        }
 
 
 def test_every_body_and_success_response_has_an_example() -> None:
@@ -718,8 +756,15 @@ def test_status_enums() -> None:
     line = ["In Progress", "On Hold", "Backordered", "Shipped", "Delivered", "Canceled", "Voided"]
     assert schemas["OrderDetail"]["properties"]["orderStatus"]["enum"] == header
     assert schemas["OrderDetailLine"]["properties"]["lineStatus"]["enum"] == line
+    # Search rows speak the upper-case dialect: every word the domain can produce is listed.
     search_order = schemas["OrderSearchResponse"]["properties"]["orders"]["items"]
-    assert search_order["properties"]["orderStatus"]["enum"] == header
+    row_status = search_order["properties"]["orderStatus"]
+    assert row_status == {"$ref": "#/components/schemas/SearchStatus"}
+    row_words = schemas["SearchStatus"]["enum"]
+    assert {w.value for w in SearchStatus} <= set(row_words)
+    assert all(w == w.upper() for w in row_words)
+    sub_order = search_order["properties"]["subOrders"]["items"]["properties"]
+    assert sub_order["subOrderStatus"]["enum"] == [*row_words, "REJECTED"]
 
 
 def test_upstream_parameter_names_are_all_present() -> None:

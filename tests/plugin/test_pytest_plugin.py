@@ -98,7 +98,7 @@ def test_webhooks_time_travel_and_the_reset_between_tests(pytester: pytest.Pytes
                                     {**ORDER, "additionalAttributes": HOLD})
                 assert status == 201
                 number = body["orders"][0]["ingramOrderNumber"]
-                held = ingram_mock.webhooks.wait_for("im::order_on_hold", order_number=number)
+                held = ingram_mock.webhooks.wait_for("im::order_hold", order_number=number)
                 assert held.registration is None  # the default registration
                 assert held.headers["x-hub-signature"]
                 status, _ = call(ingram_mock, "PUT",
@@ -110,7 +110,7 @@ def test_webhooks_time_travel_and_the_reset_between_tests(pytester: pytest.Pytes
                 after = ingram_mock.advance(4 * 3600)
                 assert 4 * 3600 <= (after - before).total_seconds() < 4 * 3600 + 60
                 shipped = ingram_mock.webhooks.wait_for("im::order_shipped", order_number=number)
-                assert shipped.resource["lines"][0]["lineStatus"] == "Shipped"
+                assert shipped.resource["lines"][0]["lineStatus"] == "IM::shipped"
                 status, details = call(ingram_mock, "GET", f"/resellers/v6.1/orders/{number}")
                 assert (status, details["orderStatus"]) == (200, "Shipped")
 

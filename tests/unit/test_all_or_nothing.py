@@ -52,7 +52,7 @@ def service(sink: RecordingSink, clock: FrozenClock) -> OrderService:
 
 
 def _detail(service: OrderService, number: str, clock: FrozenClock) -> Any:
-    return render.order_detail(service.get(ME, number), clock.now(), service.catalog)
+    return render.order_detail(service.get(ME, number), clock.now(), service.catalog, service.pace)
 
 
 A_BIG_CHANGE = ModifyOrder(
@@ -110,8 +110,12 @@ def test_a_float_quantity_never_reaches_the_totals(service: OrderService) -> Non
     "line",
     [
         {"ingramLineNumber": "001", "addUpdateDeleteLine": "UPDATE", "quantity": 2.0},
-        {"customerLineNumber": "9", "ingramPartNumber": "DF4128", "addUpdateDeleteLine": "ADD",
-         "quantity": 3.0},
+        {
+            "customerLineNumber": "9",
+            "ingramPartNumber": "DF4128",
+            "addUpdateDeleteLine": "ADD",
+            "quantity": 3.0,
+        },
     ],
 )
 def test_integral_float_quantities_never_break_an_order(
@@ -126,8 +130,9 @@ def test_integral_float_quantities_never_break_an_order(
     assert all(isinstance(q, int) for q in quantities)
     search = client.get("/resellers/v6/orders/search", headers=headers)
     assert search.status_code == 200
-    release = client.put(f"/resellers/v6/orders/{number}?actionCode=release", json={},
-                         headers=headers)
+    release = client.put(
+        f"/resellers/v6/orders/{number}?actionCode=release", json={}, headers=headers
+    )
     assert release.status_code == 200
 
 

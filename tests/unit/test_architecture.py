@@ -73,6 +73,8 @@ def test_the_domain_imports_only_the_domain_and_no_io() -> None:
         "mock_server.contract",
         "mock_server.refs",
         "mock_server.wire",
+        "mock_server.order_json",
+        "mock_server.ratelimit",
         "mock_server.config",
         "mock_server.control",
     ],

@@ -156,7 +156,7 @@ def test_rendering_while_another_thread_modifies_never_tears(service: OrderServi
     try:
         for _ in range(800):
             order = service.get(ME, number)
-            body = render.order_detail(order, service.clock.now(), catalog)
+            body = render.order_detail(order, service.clock.now(), catalog, service.pace)
             line = body["lines"][0]
             subtotal = Decimal(str(body["orderSubTotal"]))
             expected_freight = freight(order.lines, Decimal("1.00"))
