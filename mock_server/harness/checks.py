@@ -21,14 +21,8 @@ order that is not on customer hold (400), a cancel of an order that is not on ho
 operations, and `refusals_are_documented` takes over for them: a refusal of schema-valid
 data passes only when the answer shows the documented reason. Any other refusal still fails.
 
-Realistic orders: random part numbers are never in a catalog, so a fuzzed order is almost
-always refused and the links past create would go untested. Positive order lines draw their
-part and quantity from `CATALOG_PARTS` / `LINE_QUANTITIES` (schemathesis dictionaries, set
-up by `suite_config`), and in the stateful phase `flatmap_case` completes every positive
-v6 order (at least one line, each with a part and a quantity; a PO number that may repeat,
-as it does when a scenario is replayed) and puts about half of them on customer hold, so
-that modify, release and cancel succeed as well as get refused.
-Stateless fuzzing keeps the incomplete orders, and `refusals_are_documented` judges them.
+Realistic orders for the stateful phase (catalog parts, hold, addresses the sandbox takes)
+live in `mock_server.harness.scenarios`.
 
 `allow_header_conformance` is switched off for modify and cancel only, with the reason in
 `NOT_APPLICABLE`; it stays on everywhere else.
@@ -42,8 +36,7 @@ from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
 import schemathesis
-from hypothesis import strategies as st
-from schemathesis import Case, CheckContext, HookContext, Response
+from schemathesis import Case, CheckContext, Response
 
 # operationId -> the status the API uses to refuse schema-valid data for a business rule.
 DOCUMENTED_REFUSALS: Mapping[str, int] = {
@@ -70,8 +63,6 @@ CUSTOM_CHECKS = ("cancel_is_final", "refusals_are_documented")
 CATALOG_PARTS = ("DF4128", "4U0212", "RQ6000", "2GZ200", "1C6094", "TXSLM3", "YN6231", "4AW708")
 LINE_QUANTITIES = (1, 2, 3)
 _RANGE_REFUSAL = "starts after it ends"
-_HOLD_ATTRIBUTE = "allowOrderOnCustomerHold"
-_DUPLICATE_ATTRIBUTE = "allowDuplicateCustomerOrderNumber"
 
 # Request headers a follow-up call carries over from the call it checks.
 _CARRIED_HEADERS = (
@@ -90,7 +81,6 @@ _STATE_REFUSAL = "two-letter code"
 # A carrier or ship-from warehouse the order's region lacks is ignored and recorded; a mock
 # in strict mode refuses it. Only the region knows which codes it has.
 _UNHONOURED_FIELDS = ("shipmentDetails.carrierCode", "shipFromWarehouseId")
-_WAREHOUSE_ATTRIBUTE = "shipfromwarehouseid"
 _FOLLOW_UP_TIMEOUT = 30.0
 AnyCase: TypeAlias = "Case[Any]"
 
@@ -108,7 +98,8 @@ def _order_number(case: AnyCase) -> str | None:
     return str(values[0]) if len(values) == 1 else None
 
 
-def _sent_headers(response: Response) -> dict[str, str]:
+def follow_up_headers(response: Response) -> dict[str, str]:
+    """The identity headers of the checked request, for a follow-up call."""
     sent = response.request.headers
     return {name: str(sent[name]) for name in _CARRIED_HEADERS if name in sent}
 
@@ -124,7 +115,9 @@ def _base_url(case: AnyCase, response: Response) -> str | None:
     return f"{parts.scheme}://{parts.netloc}{root}"
 
 
-def _follow_up(original: AnyCase, response: Response, follow: AnyCase) -> tuple[Response, str]:
+def send_follow_up(
+    original: AnyCase, response: Response, follow: AnyCase
+) -> tuple[Response, str]:
     """Send `follow` where `original` went; returns the answer and a curl line for reports."""
     base_url = _base_url(original, response)
     kwargs: dict[str, Any] = {} if base_url is None else {"timeout": _FOLLOW_UP_TIMEOUT}
@@ -143,9 +136,9 @@ def _read_back(case: AnyCase, response: Response) -> tuple[Response, str]:
     """GET the order that `case` acted on, with the same identity."""
     details = case.operation.schema.find_operation_by_id("getOrderDetails")
     follow = details.Case(
-        path_parameters={"ordernumber": _order_number(case)}, headers=_sent_headers(response)
+        path_parameters={"ordernumber": _order_number(case)}, headers=follow_up_headers(response)
     )
-    return _follow_up(case, response, follow)
+    return send_follow_up(case, response, follow)
 
 
 def _is_positive(case: AnyCase) -> bool:
@@ -184,10 +177,10 @@ def cancel_is_final(ctx: CheckContext, response: Response, case: AnyCase) -> boo
         )
     again = case.operation.Case(
         path_parameters=dict(case.path_parameters),
-        headers=_sent_headers(response),
+        headers=follow_up_headers(response),
         query=dict(case.query),
     )
-    repeat, repeat_curl = _follow_up(case, response, again)
+    repeat, repeat_curl = send_follow_up(case, response, again)
     if repeat.status_code != 405:
         raise AssertionError(
             "Cancelling an order that is already cancelled must answer 405 (it is no longer "
@@ -267,78 +260,3 @@ def _is_address_refusal(field: str, message: str) -> bool:
     if field.endswith(_UNHONOURED_FIELDS):
         return True
     return field.endswith(".state") and _STATE_REFUSAL in message
-
-
-def _without_warehouse(items: Any) -> list[Any]:
-    return [
-        item
-        for item in items or []
-        if not (
-            isinstance(item, dict)
-            and str(item.get("attributeName", "")).lower() == _WAREHOUSE_ATTRIBUTE
-        )
-    ]
-
-
-def _placeable_addresses(body: dict[str, Any]) -> None:
-    """Leave out what the sandbox refuses in addresses: a blank endUserInfo, odd states."""
-    end_user = body.get("endUserInfo")
-    if isinstance(end_user, dict) and not any(str(v or "").strip() for v in end_user.values()):
-        del body["endUserInfo"]
-    for name in ("shipToInfo", "endUserInfo", "resellerInfo"):
-        address = body.get(name)
-        if isinstance(address, dict) and "state" in address:
-            state = str(address["state"] or "")
-            if not (len(state) == 2 and state.isascii() and state.isalpha()):
-                body[name] = {k: v for k, v in address.items() if k != "state"}
-    # Which carriers and warehouses exist depends on the region: ask for none.
-    shipment = body.get("shipmentDetails")
-    if isinstance(shipment, dict) and "carrierCode" in shipment:
-        body["shipmentDetails"] = {k: v for k, v in shipment.items() if k != "carrierCode"}
-    for line in body.get("lines") or []:
-        if isinstance(line, dict) and line.get("additionalAttributes"):
-            line["additionalAttributes"] = _without_warehouse(line["additionalAttributes"])
-
-
-def _placeable(case: AnyCase, hold: bool) -> AnyCase:
-    """`case` with an order body that can be placed: each line has a catalog part and quantity."""
-    if not isinstance(case.body, dict):
-        return case
-    body: dict[str, Any] = dict(case.body)
-    lines: list[dict[str, Any]] = [
-        dict(line) for line in body.get("lines") or [] if isinstance(line, dict)
-    ] or [{}]
-    for index, line in enumerate(lines):
-        if line.get("ingramPartNumber") not in CATALOG_PARTS:
-            line["ingramPartNumber"] = CATALOG_PARTS[index % len(CATALOG_PARTS)]
-        if line.get("quantity") not in LINE_QUANTITIES:
-            line["quantity"] = LINE_QUANTITIES[0]
-    body["lines"] = lines
-    _placeable_addresses(body)
-    attributes: list[Any] = [
-        item
-        for item in _without_warehouse(body.get("additionalAttributes"))
-        if isinstance(item, dict)
-        and item.get("attributeName") not in (_HOLD_ATTRIBUTE, _DUPLICATE_ATTRIBUTE)
-    ]
-    # Replays of a scenario (shrinking) send the same PO number again.
-    attributes.append({"attributeName": _DUPLICATE_ATTRIBUTE, "attributeValue": "true"})
-    if hold:
-        attributes.append({"attributeName": _HOLD_ATTRIBUTE, "attributeValue": "true"})
-    body["additionalAttributes"] = attributes
-    case.body = body
-    return case
-
-
-@schemathesis.hook
-def flatmap_case(context: HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
-    """Stateful scenarios start from orders that are placed, about half of them on hold."""
-    meta = case.meta
-    if (
-        meta is None
-        or meta.phase.name.value != "stateful"
-        or not meta.generation.mode.is_positive
-        or _operation_id(case) != "createOrderV6"
-    ):
-        return st.just(case)
-    return st.booleans().map(lambda hold: _placeable(case, hold))

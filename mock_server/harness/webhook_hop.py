@@ -1,0 +1,208 @@
+"""The hop no OpenAPI link can express: v7 create -> (outcome webhook) -> order details.
+
+A v7 create answers with a confirmation number only; the order number arrives later, in the
+outcome webhook. When the server under test offers the mock's admin API, the suite starts a
+loopback receiver (`Inbox`), registers it for its customer number, and the check
+`v7_order_arrives` follows every accepted stateful v7 order: it waits for the webhook that
+names its confirmation number and reads the order it carries back with the same headers
+(200, an `OrderDetail`). Against a server without `/__admin/webhooks` (the real sandbox,
+where the receiver is registered with Ingram) the hop is reported as not walkable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TypeAlias
+from urllib import error as urlerror
+from urllib import request as urlrequest
+
+import schemathesis
+from schemathesis import Case, CheckContext, Response
+
+from mock_server.contract import load_contract
+
+AnyCase: TypeAlias = "Case[Any]"
+HOP = (
+    "POST /resellers/v7/orders -> [200] (outcome webhook) -> "
+    "GET /resellers/v6.1/orders/{ordernumber}"
+)
+WAIT_SECONDS = 10.0
+_SECRET = "ingram-mock-contract-suite"
+
+
+@dataclass
+class HopRecord:
+    """How often the hop was tried and walked with usable data (a 200 read-back)."""
+
+    tried: int = 0
+    walked: int = 0
+    refused: int = 0  # the outcome was an asynchronous refusal: nothing to read back
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Inbox:
+    """A loopback webhook receiver: keeps every event body it is sent."""
+
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+        self._arrived = threading.Condition()
+        inbox = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                size = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(size)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                try:
+                    body = json.loads(raw or b"null")
+                except ValueError:
+                    return
+                with inbox._arrived:
+                    inbox.events.append(body)
+                    inbox._arrived.notify_all()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+
+    def outcome(self, confirmation: str, timeout: float) -> dict[str, Any] | None:
+        """The first event resource naming `confirmation`, waiting up to `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                for body in self.events:
+                    for resource in body.get("resource") or [] if isinstance(body, dict) else []:
+                        if isinstance(resource, dict) and (
+                            resource.get("confirmationNumber") == confirmation
+                        ):
+                            return resource
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._arrived.wait(left)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+def _admin(base_url: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    req = urlrequest.Request(
+        f"{base_url}/__admin/{path}",
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urlrequest.urlopen(req, timeout=5) as answer:
+            raw = answer.read()
+            return answer.status, json.loads(raw) if raw else None
+    except urlerror.HTTPError as failed:
+        return failed.code, None
+    except (urlerror.URLError, OSError, ValueError):
+        return 0, None
+
+
+class Hop:
+    """The receiver registered with the server under test, for the length of one run."""
+
+    def __init__(self, base_url: str, customer_number: str | None) -> None:
+        self.base_url = base_url
+        self.record = HopRecord()
+        self.inbox: Inbox | None = None
+        self.reason = ""
+        self._clear_after = False
+        if _admin(base_url, "GET", "health")[0] != 200:
+            self.reason = "the server has no /__admin API to register a webhook receiver with"
+            return
+        status, listing = _admin(base_url, "GET", "webhooks")
+        self._clear_after = status == 200 and not (listing or {}).get("registrations")
+        inbox = Inbox()
+        registration: dict[str, Any] = {"url": inbox.url, "secret": _SECRET}
+        if customer_number:
+            registration["customerNumber"] = customer_number
+        if _admin(base_url, "PUT", "webhooks", registration)[0] != 200:
+            inbox.close()
+            self.reason = "the server refused the webhook registration"
+            return
+        self.inbox = inbox
+
+    def close(self) -> None:
+        if self.inbox is not None:
+            self.inbox.close()
+            if self._clear_after:  # it had none before the run: leave it that way
+                _admin(self.base_url, "DELETE", "webhooks")
+
+
+ACTIVE: Hop | None = None  # set by the suite for the length of a run
+
+
+def _is_stateful_positive(case: AnyCase) -> bool:
+    meta = case.meta
+    return (
+        meta is not None
+        and meta.phase.name.value == "stateful"
+        and meta.generation.mode.is_positive
+    )
+
+
+@schemathesis.check
+def v7_order_arrives(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    """An accepted v7 order's outcome webhook arrives, and the order it names reads back."""
+    hop = ACTIVE
+    if hop is None or hop.inbox is None or response.status_code != 200:
+        return None
+    if case.method.upper() != "POST" or not case.path.startswith("/resellers/v7/"):
+        return None
+    if not _is_stateful_positive(case):
+        return None
+    try:
+        confirmation = json.loads(response.content or b"null").get("confirmationNumber")
+    except (ValueError, AttributeError):
+        return None  # response_schema_conformance reports a malformed answer
+    if not isinstance(confirmation, str):
+        return None
+    with hop.record.lock:
+        hop.record.tried += 1
+    resource = hop.inbox.outcome(confirmation, WAIT_SECONDS)
+    if resource is None:
+        raise AssertionError(
+            f"v7 create accepted the order (confirmation {confirmation}) but no outcome "
+            f"webhook naming it arrived within {WAIT_SECONDS:.0f} s"
+        )
+    number = resource.get("orderNumber") or resource.get("ingramOrderNumber")
+    if not isinstance(number, str):
+        with hop.record.lock:
+            hop.record.refused += 1
+        return None
+    from mock_server.harness.checks import follow_up_headers, send_follow_up
+
+    details = case.operation.schema.find_operation_by_id("getOrderDetails")
+    follow = details.Case(
+        path_parameters={"ordernumber": number}, headers=follow_up_headers(response)
+    )
+    answer, curl = send_follow_up(case, response, follow)
+    body = None
+    with contextlib.suppress(ValueError):
+        body = json.loads(answer.content or b"null")
+    if answer.status_code != 200 or not load_contract().validator("OrderDetail").is_valid(body):
+        raise AssertionError(
+            f"The order {number} named by the v7 outcome webhook must read back as an "
+            f"OrderDetail; details answered {answer.status_code}\n\nRead back with:\n\n    {curl}"
+        )
+    with hop.record.lock:
+        hop.record.walked += 1
+    return None
