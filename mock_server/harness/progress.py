@@ -2,8 +2,8 @@
 
 Schemathesis draws live bars on a terminal and prints little else until a phase ends. Piped
 into a CI log, this handler adds a line per phase and per operation as they finish, and a
-line every few stateful scenarios. At the end of the stateful phase it lists every link of
-the contract (plus the v7 webhook hop) with the statuses its target answered, and the total
+line every few stateful scenarios. At the end of the run the suite lists every link of the
+contract (plus the v7 webhook hop) with the statuses its target answered, and the total
 "links walked with usable data: N / M", where a link counts once its target answered 2xx
 (204, found nothing, does not count) with the identifiers the link carried.
 """
@@ -60,7 +60,7 @@ class LinkTally:
         # 204 is a search that found nothing: the link's data was not usable.
         return any(200 <= status < 300 and status != 204 for status in self.statuses.get(link, {}))
 
-    def lines(self, hop: Any = None) -> list[str]:
+    def lines(self, hop: Any = None, walk: Any = None) -> list[str]:
         out: list[str] = []
         for link in self.links:
             seen = self.statuses.get(link, {})
@@ -75,11 +75,13 @@ class LinkTally:
                 out.append(f"  {'NOT WALKED':<10} {hop_name()}  ({hop.reason})")
             else:
                 record = hop.record
-                mark = "walked" if record.walked else "NOT WALKED"
-                covered += bool(record.walked)
+                by_walk = walk is not None and walk.hop is not None and walk.hop.walked
+                mark = "walked" if record.walked or by_walk else "NOT WALKED"
+                covered += mark == "walked"
                 out.append(
-                    f"  {mark:<10} {hop_name()}  (tried {record.tried}, read back "
-                    f"{record.walked}, refused asynchronously {record.refused})"
+                    f"  {mark:<10} {hop_name()}  (link walk: {'read back' if by_walk else 'no'}; "
+                    f"stateful: tried {record.tried}, read back {record.walked}, refused "
+                    f"asynchronously {record.refused})"
                 )
         out.append(f"links walked with usable data: {covered} / {total}")
         return out
@@ -91,8 +93,8 @@ def hop_name() -> str:
     return HOP
 
 
-def make_handler(document: Mapping[str, Any], stream: TextIO | None = None) -> type:
-    """The schemathesis CLI event handler class, bound to our contract."""
+def make_handler(shared_tally: LinkTally, stream: TextIO | None = None) -> type:
+    """The schemathesis CLI event handler class, noting link outcomes in `shared_tally`."""
     from schemathesis.cli import EventHandler
     from schemathesis.engine import events
 
@@ -103,7 +105,7 @@ def make_handler(document: Mapping[str, Any], stream: TextIO | None = None) -> t
         print(f"[contract-test] {text}", file=out, flush=True)
 
     class Progress(EventHandler):  # type: ignore[type-arg]
-        tally = LinkTally(contract_links(document))
+        tally = shared_tally
         scenarios = 0
 
         def handle_event(self, ctx: Any, event: Any) -> None:
@@ -111,11 +113,8 @@ def make_handler(document: Mapping[str, Any], stream: TextIO | None = None) -> t
                 if plain and event.phase.is_enabled:
                     say(f"phase {event.phase.name.value}: started")
             elif isinstance(event, events.PhaseFinished):
-                if event.phase.is_enabled:
-                    if plain:
-                        say(f"phase {event.phase.name.value}: {event.status.name.lower()}")
-                    if event.phase.name.value == "stateful":
-                        self._links()
+                if plain and event.phase.is_enabled:
+                    say(f"phase {event.phase.name.value}: {event.status.name.lower()}")
             elif isinstance(event, events.ScenarioFinished):
                 self._scenario(event)
 
@@ -142,12 +141,5 @@ def make_handler(document: Mapping[str, Any], stream: TextIO | None = None) -> t
                     f"stateful: {Progress.scenarios} scenarios, "
                     f"{walked} / {len(self.tally.links)} contract links walked"
                 )
-
-        def _links(self) -> None:
-            from mock_server.harness import webhook_hop
-
-            say("links of the contract:")
-            for line in self.tally.lines(webhook_hop.ACTIVE):
-                print(line, file=out, flush=True)
 
     return Progress

@@ -311,7 +311,7 @@ def run(args: argparse.Namespace) -> int:
     from schemathesis.cli.ext.handlers import CUSTOM_HANDLERS
 
     from mock_server.harness import webhook_hop
-    from mock_server.harness.progress import make_handler
+    from mock_server.harness.progress import LinkTally, contract_links, make_handler
 
     check_names = register_checks()
     base_url = args.base_url.rstrip("/")
@@ -337,9 +337,12 @@ def run(args: argparse.Namespace) -> int:
         f"{', '.join(check_names)})",
         flush=True,
     )
-    handler = make_handler(json.loads(contract.read_text(encoding="utf-8")))
+    tally = LinkTally(contract_links(json.loads(contract.read_text(encoding="utf-8"))))
+    handler = make_handler(tally)
     CUSTOM_HANDLERS.append(handler)
-    webhook_hop.ACTIVE = webhook_hop.Hop(base_url, options.customer_number)
+    hop = webhook_hop.ACTIVE = webhook_hop.Hop(base_url, options.customer_number)
+    walker = _walk_links(options, base_url, token, hop, tally)
+    code = 0
     try:
         # `schemathesis.cli.run` is the click command; the same name is also a submodule, which
         # leaves type checkers unsure: hold it as Any.
@@ -351,12 +354,53 @@ def run(args: argparse.Namespace) -> int:
             standalone_mode=False,
         )
     except SystemExit as done:  # schemathesis ends the run with sys.exit(code)
-        return done.code if isinstance(done.code, int) else 2
+        code = done.code if isinstance(done.code, int) else 2
     except click.ClickException as error:  # a bad `st run` option after --
         error.show()
         return 2
     finally:
         CUSTOM_HANDLERS.remove(handler)
-        webhook_hop.ACTIVE.close()
+        hop.close()
         webhook_hop.ACTIVE = None
-    return 0
+    print("\nLinks of the contract (link walk + stateful phase):", flush=True)
+    for line in tally.lines(hop, walker):
+        print(line, flush=True)
+    failed = [result for result in walker.results if not result.walked]
+    for result in failed:
+        print(f"LINK NOT WALKED: {result.link}", flush=True)
+        for problem in result.problems:
+            print(f"    {problem}", flush=True)
+    return code or (1 if failed or (walker.hop and not walker.hop.walked) else 0)
+
+
+def _walk_links(
+    options: SuiteOptions, base_url: str, token: str, hop: Any, tally: Any
+) -> Any:
+    """Walk every link once, on purpose (harness/links.py); notes each outcome in `tally`."""
+    import time
+
+    from mock_server.harness.links import Walker
+
+    def wait_for_order(confirmation: str) -> str | None:
+        resource = hop.inbox.outcome(confirmation, 10.0)
+        number = (resource or {}).get("orderNumber") or (resource or {}).get("ingramOrderNumber")
+        return number if isinstance(number, str) else None
+
+    started = time.monotonic()
+    walker = Walker(
+        base_url,
+        token,
+        options.customer_number or DEFAULT_CUSTOMER,
+        options.country_code or DEFAULT_COUNTRY,
+        wait_for_order if hop.inbox is not None else None,
+    )
+    walker.results = walker.walk()
+    for result in walker.results:
+        tally.note(result.link, result.status if result.walked else None)
+    walked = sum(result.walked for result in walker.results)
+    print(
+        f"[contract-test] link walk: {walked} / {len(walker.results)} links walked with usable "
+        f"data in {time.monotonic() - started:.1f} s",
+        flush=True,
+    )
+    return walker
