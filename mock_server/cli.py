@@ -273,6 +273,11 @@ def build_parser(*, with_harness: bool = True) -> argparse.ArgumentParser:
     from mock_server.harness.diff import command as contracts_diff
 
     suite.add_parser(sub)  # `ingram-mock contract-test ...`
+    # `ingram-mock proxy ...` and `ingram-mock traffic compare ...` (issue 11)
+    from mock_server.harness import proxy, traffic
+
+    proxy.add_parser(sub)
+    traffic.add_parser(sub)
     contracts = sub.add_parser("contracts", help="work with the contract documents")
     contracts_diff.add_parser(contracts.add_subparsers(dest="contracts_command", required=True))
     return parser

@@ -264,7 +264,7 @@ def fetch_token(token_url: str, client_id: str, client_secret: str, timeout: flo
         raise RuntimeError(f"no access_token in the answer from {where}") from None
 
 
-def _token(args: argparse.Namespace) -> str:
+def token_for(args: argparse.Namespace) -> str:
     """--token as given, else one fetched with the client credentials. Raises RuntimeError."""
     if args.token:
         return str(args.token)
@@ -298,7 +298,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"contract-test: no contract at {contract}", file=sys.stderr)
         return 2
     try:
-        token = _token(args)
+        token = token_for(args)
     except RuntimeError as error:
         print(f"contract-test: {error}", file=sys.stderr)
         return 2

@@ -1,8 +1,8 @@
 """`ingram-mock contract-test` as a user runs it: a subprocess against a server on a socket.
 
-It must pass against the real `ingram-mock serve` (strict, as the contract forbids unknown
-request fields) and write a JUnit report, and it must fail, naming the check and giving a
-curl line, against a server that breaks the contract on purpose.
+It must pass against `ingram-mock serve` as it starts by default (lenient, like the real API),
+walk every link of the contract and write a JUnit report, and it must fail, naming the check
+and giving a curl line, against a server that breaks the contract on purpose.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def contract_test(base_url: str, *args: str) -> subprocess.CompletedProcess[str]
 
 @pytest.fixture
 def server() -> Iterator[LiveServer]:
-    live = start_server(["--strict"])
+    live = start_server([])
     try:
         yield live
     finally:
@@ -71,6 +71,12 @@ def test_passes_against_the_mock_and_writes_junit(server: LiveServer, tmp_path: 
     names = {case.get("name") for case in ET.parse(report).getroot().iter("testcase")}
     assert names >= OPERATIONS, f"JUnit testcases: {sorted(filter(None, names))}"
     assert done.returncode == 0, output[output.find("FAILURES") :][:12000]
+    # Every link of the contract and the v7 webhook hop, walked with usable data.
+    assert "links walked with usable data: 15 / 15" in output, output[-6000:]
+    assert "NOT WALKED" not in output, output[-6000:]
+    # Plain progress lines for CI logs: one per phase and per operation.
+    assert "[contract-test] phase fuzzing: started" in output
+    assert "[contract-test] fuzzing: POST /resellers/v6/orders:" in output
 
 
 class _RecordsFoundAsString:
@@ -155,3 +161,68 @@ def test_fails_against_a_server_that_breaks_the_contract(broken_server: str) -> 
     assert "Response violates schema" in output, output[-6000:]
     assert "recordsFound" in output, output[-6000:]
     assert "curl -X GET" in output and "/resellers/v6/orders/search" in output, output[-6000:]
+
+
+class _Breaches:
+    """The mock, broken four ways: details drops IM-CorrelationID, search answers 500, cancel
+    answers an undocumented 418, and a call without a token is served as if it had one."""
+
+    def __init__(self, app: Any, token: str) -> None:
+        self.app = app
+        self.token = token
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if "HTTP_AUTHORIZATION" not in environ:
+            environ["HTTP_AUTHORIZATION"] = f"Bearer {self.token}"
+        if path == "/resellers/v6/orders/search":
+            start_response("500 Internal Server Error", [("Content-Type", "application/json")])
+            return [b'{"errors": []}']
+        if environ["REQUEST_METHOD"] == "DELETE" and path.startswith("/resellers/v6/orders/"):
+            start_response("418 I'm a teapot", [("Content-Type", "application/json")])
+            return [b"{}"]
+
+        def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            if path.startswith("/resellers/v6.1/orders/"):
+                headers = [(k, v) for k, v in headers if k.lower() != "im-correlationid"]
+            return start_response(status, headers, *exc_info)
+
+        return self.app(environ, start)
+
+
+@pytest.fixture
+def breaching_server() -> Iterator[str]:
+    app = create_app(Settings())
+    token = app.test_client().get(
+        "/oauth/oauth20/token",
+        query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
+    ).get_json()["access_token"]
+    httpd: BaseWSGIServer = make_server(
+        "127.0.0.1", 0, _Breaches(app, token), threaded=True, request_handler=_QuietHandler
+    )
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        httpd.server_close()
+
+
+def test_catches_several_kinds_of_breach(breaching_server: str) -> None:
+    done = contract_test(
+        breaching_server, "--max-examples", "5", "--", "--phases", "examples,fuzzing"
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output[-6000:]
+    summary = output[output.find("SUMMARY") :]
+    for breach in (
+        "ST101 Server error",  # search: 500
+        "ST103 Undocumented status code",  # cancel: 418
+        "ST107 Missing required response headers",  # details: no IM-CorrelationID
+        "ST401 API accepts requests without authentication",  # served without a token
+    ):
+        assert breach in summary, summary[:6000]
+    # The link walk could not walk the links into search and cancel.
+    assert "LINK NOT WALKED" in output, output[-3000:]
