@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import orjson
 import pytest
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from mock_server.app import create_app
-from mock_server.config import Settings
+from tests.contract.broken import (
+    CUSTOMER_HEADERS,
+    Breaches,
+    RecordsFoundAsString,
+    app_and_token,
+    serve,
+)
 from tests.live import REPO, LiveServer, start_server
 
 pytestmark = pytest.mark.live
@@ -79,46 +80,11 @@ def test_passes_against_the_mock_and_writes_junit(server: LiveServer, tmp_path: 
     assert "[contract-test] fuzzing: POST /resellers/v6/orders:" in output
 
 
-class _RecordsFoundAsString:
-    """The mock, except that search answers carry `recordsFound` as a string."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        started: list[tuple[str, list[tuple[str, str]]]] = []
-
-        def keep(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
-            started.append((status, headers))
-            return lambda data: None
-
-        body = b"".join(self.app(environ, keep))
-        if environ.get("PATH_INFO") == "/resellers/v6/orders/search" and body:
-            answer = orjson.loads(body)
-            if isinstance(answer, dict) and "recordsFound" in answer:
-                answer["recordsFound"] = str(answer["recordsFound"])
-                body = orjson.dumps(answer)
-        status, headers = started[0]
-        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-        start_response(status, [*headers, ("Content-Length", str(len(body)))])
-        return [body]
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log(self, type: str, message: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def broken_server() -> Iterator[str]:
     """A loopback server whose search breaks the contract; it holds one order to find."""
-    app = create_app(Settings(strict=True))
-    client = app.test_client()
-    token = client.get(
-        "/oauth/oauth20/token",
-        query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
-    ).get_json()["access_token"]
-    placed = client.post(
+    app, token = app_and_token()
+    placed = app.test_client().post(
         "/resellers/v6/orders",
         json={
             "customerOrderNumber": "PO-BROKEN-1",
@@ -126,23 +92,13 @@ def broken_server() -> Iterator[str]:
         },
         headers={
             "Authorization": f"Bearer {token}",
-            "IM-CustomerNumber": "20-222222",
-            "IM-CountryCode": "US",
             "IM-CorrelationID": "seed-1",
+            **CUSTOMER_HEADERS,
         },
     )
     assert placed.status_code == 201, placed.get_json()
-    httpd: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, _RecordsFoundAsString(app), threaded=True, request_handler=_QuietHandler
-    )
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-        httpd.server_close()
+    with serve(RecordsFoundAsString(app)) as base_url:
+        yield base_url
 
 
 def test_fails_against_a_server_that_breaks_the_contract(broken_server: str) -> None:
@@ -163,51 +119,11 @@ def test_fails_against_a_server_that_breaks_the_contract(broken_server: str) -> 
     assert "curl -X GET" in output and "/resellers/v6/orders/search" in output, output[-6000:]
 
 
-class _Breaches:
-    """The mock, broken four ways: details drops IM-CorrelationID, search answers 500, cancel
-    answers an undocumented 418, and a call without a token is served as if it had one."""
-
-    def __init__(self, app: Any, token: str) -> None:
-        self.app = app
-        self.token = token
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        if "HTTP_AUTHORIZATION" not in environ:
-            environ["HTTP_AUTHORIZATION"] = f"Bearer {self.token}"
-        if path == "/resellers/v6/orders/search":
-            start_response("500 Internal Server Error", [("Content-Type", "application/json")])
-            return [b'{"errors": []}']
-        if environ["REQUEST_METHOD"] == "DELETE" and path.startswith("/resellers/v6/orders/"):
-            start_response("418 I'm a teapot", [("Content-Type", "application/json")])
-            return [b"{}"]
-
-        def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
-            if path.startswith("/resellers/v6.1/orders/"):
-                headers = [(k, v) for k, v in headers if k.lower() != "im-correlationid"]
-            return start_response(status, headers, *exc_info)
-
-        return self.app(environ, start)
-
-
 @pytest.fixture
 def breaching_server() -> Iterator[str]:
-    app = create_app(Settings())
-    token = app.test_client().get(
-        "/oauth/oauth20/token",
-        query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
-    ).get_json()["access_token"]
-    httpd: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, _Breaches(app, token), threaded=True, request_handler=_QuietHandler
-    )
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-        httpd.server_close()
+    app, token = app_and_token()
+    with serve(Breaches(app, token)) as base_url:
+        yield base_url
 
 
 def test_catches_several_kinds_of_breach(breaching_server: str) -> None:
