@@ -56,9 +56,7 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 def redact_json(value: Any) -> Any:
     if isinstance(value, dict):
-        return {
-            k: (REDACTED if k in SECRET_FIELDS else redact_json(v)) for k, v in value.items()
-        }
+        return {k: (REDACTED if k in SECRET_FIELDS else redact_json(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [redact_json(v) for v in value]
     return value

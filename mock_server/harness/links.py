@@ -234,7 +234,13 @@ class Walker:
                     answer = resolve(self.document, answer) or {}
                     for name, link in (answer.get("links") or {}).items():
                         link = resolve(self.document, link) or {}
-                        results.append(self._one(method, path, operation, status, name, link))
+                        try:
+                            result = self._one(method, path, operation, status, name, link)
+                        except (LookupError, TypeError, AttributeError, ValueError) as error:
+                            # An answer of an unexpected shape: the link cannot be followed.
+                            label = f"{method.upper()} {path} -> [{status}] {name}"
+                            result = LinkResult(label, None, [f"cannot follow: {error!r}"])
+                        results.append(result)
         return results
 
     def _one(

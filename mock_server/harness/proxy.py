@@ -103,9 +103,7 @@ class Proxy:
     def _forward(
         self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, dict[str, str], bytes]:
-        kind = (
-            http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
-        )
+        kind = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
         connection = kind(self.netloc, timeout=self.timeout)
         try:
             target = self.root + path + ("?" + query if query else "")
@@ -295,8 +293,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         server = make_server(args.host, args.port, proxy, threaded=True, request_handler=Quiet)
     except OSError as error:
-        print(f"ingram-mock proxy: cannot listen on {args.host}:{args.port}: {error}",
-              file=sys.stderr)
+        print(
+            f"ingram-mock proxy: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr
+        )
         return 2
     port = server.server_port
     print(f"ingram-mock proxy on http://{args.host}:{port} -> {args.upstream}", flush=True)

@@ -341,7 +341,9 @@ def run(args: argparse.Namespace) -> int:
     handler = make_handler(tally)
     CUSTOM_HANDLERS.append(handler)
     hop = webhook_hop.ACTIVE = webhook_hop.Hop(base_url, options.customer_number)
-    walker = _walk_links(options, base_url, token, hop, tally)
+    # The link walk belongs to the stateful phase: `-- --phases examples,fuzzing` skips both.
+    phases = next((extra[i + 1] for i, a in enumerate(extra[:-1]) if a == "--phases"), "stateful")
+    walker = _walk_links(options, base_url, token, hop, tally) if "stateful" in phases else None
     code = 0
     try:
         # `schemathesis.cli.run` is the click command; the same name is also a submodule, which
@@ -362,20 +364,27 @@ def run(args: argparse.Namespace) -> int:
         CUSTOM_HANDLERS.remove(handler)
         hop.close()
         webhook_hop.ACTIVE = None
+    if walker is None:
+        return code
+    return code or _report_links(tally, hop, walker)
+
+
+def _report_links(tally: Any, hop: Any, walker: Any) -> int:
+    """Print every link and how it was walked; 1 when the walk could not walk one."""
     print("\nLinks of the contract (link walk + stateful phase):", flush=True)
     for line in tally.lines(hop, walker):
         print(line, flush=True)
     failed = [result for result in walker.results if not result.walked]
+    if walker.hop is not None and not walker.hop.walked:
+        failed.append(walker.hop)
     for result in failed:
         print(f"LINK NOT WALKED: {result.link}", flush=True)
         for problem in result.problems:
             print(f"    {problem}", flush=True)
-    return code or (1 if failed or (walker.hop and not walker.hop.walked) else 0)
+    return 1 if failed else 0
 
 
-def _walk_links(
-    options: SuiteOptions, base_url: str, token: str, hop: Any, tally: Any
-) -> Any:
+def _walk_links(options: SuiteOptions, base_url: str, token: str, hop: Any, tally: Any) -> Any:
     """Walk every link once, on purpose (harness/links.py); notes each outcome in `tally`."""
     import time
 

@@ -91,9 +91,7 @@ class Replay:
         self.mapping: dict[str, str] = {}  # recorded identifier -> the new server's
 
     def send(self, request: dict[str, Any]) -> tuple[int, Any]:
-        kind = (
-            http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
-        )
+        kind = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
         connection = kind(self.netloc, timeout=self.timeout)
         headers = {
             k: _swap(v, self.mapping)

@@ -128,7 +128,7 @@ def breaching_server() -> Iterator[str]:
 
 def test_catches_several_kinds_of_breach(breaching_server: str) -> None:
     done = contract_test(
-        breaching_server, "--max-examples", "5", "--", "--phases", "examples,fuzzing"
+        breaching_server, "--max-examples", "5", "--", "--phases", "examples,fuzzing,stateful"
     )
     output = done.stdout + done.stderr
     assert done.returncode == 1, output[-6000:]

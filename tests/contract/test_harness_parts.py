@@ -1,0 +1,106 @@
+"""The harness's parts on their own: what a server is held to, redaction, shapes, links."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mock_server.harness.exchange import (
+    REDACTED,
+    ContractView,
+    redact_headers,
+    redact_json,
+    redact_query,
+)
+from mock_server.harness.progress import contract_links
+from mock_server.harness.suite import SuiteOptions, default_contract, suite_config
+from mock_server.harness.tolerance import COERCING_OPERATIONS, is_coercible
+from mock_server.harness.traffic import shape_differences
+
+ORDER = {"customerOrderNumber": "PO-1", "lines": [{"ingramPartNumber": "2GZ200", "quantity": 2}]}
+
+
+def _order(**line: object) -> dict[str, object]:
+    return {**ORDER, "lines": [{**ORDER["lines"][0], **line}]}  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize(
+    ("body", "tolerated"),
+    [
+        (_order(quantity="2"), True),  # a numeric string for an integer
+        (_order(customerLineNumber=1), True),  # a number for a string
+        (_order(quantity="2", customerLineNumber=7), True),
+        (_order(quantity="two"), False),  # not a number: the real API refuses it
+        (_order(quantity=2.5), False),
+        (_order(quantity=True), False),
+        ({**_order(quantity="2"), "unknownField": 1}, False),  # another fault
+        ({"lines": [{"quantity": "2"}]}, False),  # a missing required field
+    ],
+)
+def test_v6_tolerates_only_coercible_scalars(body: object, tolerated: bool) -> None:
+    assert is_coercible("createOrderV6", body) is tolerated
+
+
+def test_v7_is_not_lenient_and_the_config_says_so() -> None:
+    assert "createOrderV7" not in COERCING_OPERATIONS
+    config = suite_config(SuiteOptions(token="t"))
+    assert config["generation"]["allow-extra-parameters"] is False
+    switched_off = {
+        entry["include-operation-id"]
+        for entry in config["operations"]
+        if entry["checks"].get("negative_data_rejection") == {"enabled": False}
+    }
+    assert switched_off == {"createOrderV6", "modifyOrder"}
+    stateful = config["phases"]["stateful"]
+    assert stateful["generation"]["mode"] == "positive"
+    assert stateful["inference"] == {"algorithms": []}
+
+
+def test_redaction() -> None:
+    query = redact_query("grant_type=client_credentials&client_id=me&client_secret=pw")
+    assert query == f"grant_type=client_credentials&client_id=me&client_secret={REDACTED}"
+    assert redact_headers({"Authorization": "Bearer x", "IM-CountryCode": "US"}) == {
+        "Authorization": REDACTED,
+        "IM-CountryCode": "US",
+    }
+    answer = {"access_token": "s3cr3t-1", "token_type": "Bearer", "nested": [{"token": "s3cr3t-2"}]}
+    assert json.dumps(redact_json(answer)).count(REDACTED) == 2
+    assert "s3cr3t" not in json.dumps(redact_json(answer))
+
+
+def test_shape_differences_name_each_field() -> None:
+    recorded = {"recordsFound": 1, "orders": [{"ingramOrderNumber": "20-AAAAA", "lines": []}]}
+    replayed = {"recordsFound": "1", "orders": [{"ingramOrderNumber": "20-BBBBB"}], "x": None}
+    assert shape_differences(recorded, replayed) == [
+        "body.recordsFound: number recorded, string now",
+        "body.orders[0].lines: missing now",
+        "body.x: extra now",
+    ]
+    assert shape_differences(recorded, {**recorded, "orders": []}) == []  # values may differ
+
+
+def test_every_link_names_an_operation_of_the_contract() -> None:
+    document = json.loads(default_contract().read_text(encoding="utf-8"))
+    links = contract_links(document)
+    assert len(links) == 14
+    assert any(link.startswith("POST /resellers/v7/orders -> [200]") for link in links)
+
+
+def test_answers_are_held_to_the_contract() -> None:
+    view = ContractView()
+    assert view.match("GET", "/sandbox/resellers/v6.1/orders/20-ABCDE") == (
+        "getOrderDetails",
+        "/resellers/v6.1/orders/{ordernumber}",
+        {"ordernumber": "20-ABCDE"},
+    )
+    headers = {"IM-CorrelationID": "c-1"}
+    page = b'{"recordsFound": 0, "pageSize": 25, "pageNumber": 1, "orders": []}'
+    assert view.response_findings("GET", "/resellers/v6/orders/search", 200, headers, page) == []
+    bad = view.response_findings("GET", "/resellers/v6/orders/search", 200, {}, page[:-1])
+    assert [(f.side, f.field) for f in bad] == [
+        ("server", "header IM-CorrelationID"),
+        ("server", "body"),
+    ]
+    teapot = view.response_findings("DELETE", "/resellers/v6/orders/20-ABCDE", 418, headers, b"")
+    assert [f.field for f in teapot] == ["status"]
