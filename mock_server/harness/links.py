@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from mock_server.harness.scenarios import UNKNOWN_PART, V7_PO_PREFIX
 from mock_server.refs import pointer, resolve
 
 _HOLD = {"attributeName": "allowOrderOnCustomerHold", "attributeValue": "true"}
+# PO numbers unique to this run, so that runs against one long-lived server never collide.
+_RUN = secrets.token_hex(3).upper()
 _SEQUENCE = itertools.count(1)
 _ASYNC_WAIT = 10.0
 
@@ -136,7 +139,7 @@ class Walker:
                 {"customerLineNumber": "2", "ingramPartNumber": UNKNOWN_PART, "quantity": 1}
             )
         body = {
-            "customerOrderNumber": f"PO-LINKS-{next(_SEQUENCE)}",
+            "customerOrderNumber": f"PO-LW-{_RUN}-{next(_SEQUENCE)}",
             "lines": lines,
             "additionalAttributes": [_HOLD],
         }
@@ -147,7 +150,7 @@ class Walker:
         if operation_id == "createOrderV6":
             return self.order(partial=status == "207")
         if operation_id == "createOrderV7":
-            po = f"{V7_PO_PREFIX}LINKS-{next(_SEQUENCE)}"
+            po = f"{V7_PO_PREFIX}{_RUN}-{next(_SEQUENCE)}"
             body = {
                 "customerOrderNumber": po,
                 "lines": [

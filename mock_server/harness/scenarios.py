@@ -26,6 +26,7 @@ order (see the contract's `links`), so the customer headers follow the order.
 from __future__ import annotations
 
 import itertools
+import secrets
 from typing import Any, TypeAlias
 
 import schemathesis
@@ -46,7 +47,8 @@ _KEPT_QUERY = {
     "cancelOrder": (),
     "searchOrders": ("ingramOrderNumber", "customerOrderNumber"),
 }
-V7_PO_PREFIX = "PO-ST-V7-"
+V7_PO_PREFIX = "PO7-"  # v7 allows 18 characters
+_RUN = secrets.token_hex(3).upper()  # v7 PO numbers unique to this run
 _V7_PO = itertools.count(1)
 
 
@@ -133,7 +135,7 @@ def placeable_v7(case: AnyCase) -> AnyCase:
     body.pop("quoteNumber", None)
     body["lines"] = _lines(body)[:5]
     # A PO of our own: the linked search finds the order by it, whatever was generated.
-    body["customerOrderNumber"] = f"{V7_PO_PREFIX}{next(_V7_PO)}"
+    body["customerOrderNumber"] = f"{V7_PO_PREFIX}{_RUN}-{next(_V7_PO)}"
     _placeable_addresses(body)
     body["additionalAttributes"] = _attributes(body, hold=False)
     case.body = body

@@ -366,7 +366,8 @@ def run(args: argparse.Namespace) -> int:
         webhook_hop.ACTIVE = None
     if walker is None:
         return code
-    return code or _report_links(tally, hop, walker)
+    links_failed = _report_links(tally, hop, walker)
+    return code or links_failed
 
 
 def _report_links(tally: Any, hop: Any, walker: Any) -> int:

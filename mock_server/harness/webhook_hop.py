@@ -2,7 +2,9 @@
 
 A v7 create answers with a confirmation number only; the order number arrives later, in the
 outcome webhook. When the server under test offers the mock's admin API, the suite starts a
-loopback receiver (`Inbox`), registers it for its customer number, and the check
+loopback receiver (`Inbox`), registers it for its customer number (unless that customer
+already has a receiver; the registration is removed after the run when the server had none
+before, and stays otherwise: the admin API cannot remove one registration), and the check
 `v7_order_arrives` follows every accepted stateful v7 order: it waits for the webhook that
 names its confirmation number and reads the order it carries back with the same headers
 (200, an `OrderDetail`). Against a server without `/__admin/webhooks` (the real sandbox,
@@ -128,12 +130,17 @@ class Hop:
         if _admin(base_url, "GET", "health")[0] != 200:
             self.reason = "the server has no /__admin API to register a webhook receiver with"
             return
+        if not customer_number:
+            self.reason = "IM-CustomerNumber varies: no one customer to register a receiver for"
+            return
         status, listing = _admin(base_url, "GET", "webhooks")
-        self._clear_after = status == 200 and not (listing or {}).get("registrations")
+        registrations = (listing or {}).get("registrations") or [] if status == 200 else []
+        if any(r.get("customerNumber") == customer_number for r in registrations):
+            self.reason = f"{customer_number} already has a webhook receiver; it is left alone"
+            return
+        self._clear_after = status == 200 and not registrations
         inbox = Inbox()
-        registration: dict[str, Any] = {"url": inbox.url, "secret": _SECRET}
-        if customer_number:
-            registration["customerNumber"] = customer_number
+        registration = {"url": inbox.url, "secret": _SECRET, "customerNumber": customer_number}
         if _admin(base_url, "PUT", "webhooks", registration)[0] != 200:
             inbox.close()
             self.reason = "the server refused the webhook registration"
