@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterable
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,7 +51,6 @@ _HOP_BY_HOP = frozenset(
         "accept-encoding",  # answers come back uncompressed, so they can be checked
     }
 )
-_STATUS_TEXT = {200: "OK", 201: "Created", 204: "No Content"}
 
 
 class Proxy:
@@ -79,8 +79,12 @@ class Proxy:
         size = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(size) if size else b""
         headers = _request_headers(environ)
+        # The path as the client spelled it (percent-encoding kept), where the server tells it.
+        raw = str(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "").split("?", 1)[0]
         try:
-            status, answer_headers, answer = self._forward(method, path, query, headers, body)
+            status, reason, answer_headers, answer = self._forward(
+                method, raw or path, query, headers, body
+            )
         except (OSError, http.client.HTTPException) as failed:
             message = json.dumps({"error": f"upstream unreachable: {type(failed).__name__}"})
             start_response("502 Bad Gateway", [("Content-Type", "application/json")])
@@ -93,16 +97,15 @@ class Proxy:
             self.findings.extend(client + server)
         if self.record is not None:
             self._save(number, method, path, query, headers, body, status, answer_headers, answer)
-        reason = _STATUS_TEXT.get(status, "")
         start_response(
-            f"{status} {reason}".strip(),
+            f"{status} {reason or _phrase(status)}",
             [*answer_headers.items(), ("Content-Length", str(len(answer)))],
         )
         return [answer]
 
     def _forward(
         self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, dict[str, str], bytes]:
+    ) -> tuple[int, str, dict[str, str], bytes]:
         kind = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
         connection = kind(self.netloc, timeout=self.timeout)
         try:
@@ -112,7 +115,7 @@ class Proxy:
             answer = connection.getresponse()
             data = answer.read()
             kept = {k: v for k, v in answer.getheaders() if k.lower() not in _HOP_BY_HOP}
-            return answer.status, kept, data
+            return answer.status, answer.reason, kept, data
         finally:
             connection.close()
 
@@ -205,6 +208,13 @@ class Proxy:
             failure.text = json.dumps(finding.as_json())
         path.parent.mkdir(parents=True, exist_ok=True)
         ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
 
 
 def _request_headers(environ: dict[str, Any]) -> dict[str, str]:
