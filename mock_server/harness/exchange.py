@@ -127,12 +127,14 @@ class ContractView:
         ).lower().startswith("bearer "):
             note("Authorization", "a bearer token is required")
         payload: Any = MISSING
-        if body:
+        content_type = lowered.get("content-type", "application/json")
+        if body and "form-urlencoded" in content_type:
+            payload = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        elif body:
             try:
                 payload = json.loads(body)
             except ValueError:
-                if "json" in lowered.get("content-type", "json"):
-                    note("body", "the body is not JSON")
+                note("body", "the body is not JSON")
         environ = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()}
         checked = self.contract.operation(operation_id).check(
             environ=environ,
