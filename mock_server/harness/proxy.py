@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -89,12 +90,20 @@ class Proxy:
             message = json.dumps({"error": f"upstream unreachable: {type(failed).__name__}"})
             start_response("502 Bad Gateway", [("Content-Type", "application/json")])
             return [message.encode()]
-        client = self.view.request_findings(method, path, query, headers, body)
-        server = self.view.response_findings(method, path, status, answer_headers, answer)
+        secrets = _secrets_in(headers, query, body, answer)
+        found = [
+            *self.view.request_findings(method, path, query, headers, body),
+            *self.view.response_findings(method, path, status, answer_headers, answer),
+        ]
+        # A message may quote the value it judged (a too-long client_secret, say).
+        found = [
+            replace(f, field=redact_text(f.field, secrets), message=redact_text(f.message, secrets))
+            for f in found
+        ]
         with self._lock:
             self.exchanges += 1
             number = self.exchanges
-            self.findings.extend(client + server)
+            self.findings.extend(found)
         if self.record is not None:
             self._save(number, method, path, query, headers, body, status, answer_headers, answer)
         start_response(
