@@ -40,6 +40,8 @@ class Finding:
     field: str
     message: str
     status: int | None = None
+    # invalid: the real API refuses it; unknown / coerced: the real API tolerates it (a smell)
+    kind: str = "invalid"
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,8 +119,10 @@ class ContractView:
         operation_id, template, params = matched
         findings: list[Finding] = []
 
-        def note(field: str, message: str) -> None:
-            findings.append(Finding("client", operation_id, method, template, field, message))
+        def note(field: str, message: str, kind: str = "invalid") -> None:
+            findings.append(
+                Finding("client", operation_id, method, template, field, message, kind=kind)
+            )
 
         operation = self.operation(operation_id)
         lowered = {k.lower(): v for k, v in headers.items()}
@@ -143,7 +147,7 @@ class ContractView:
             body=payload,
         )
         for violation in checked.violations:
-            note(violation.field, violation.message)
+            note(violation.field, violation.message, violation.kind)
         return findings
 
     def response_findings(

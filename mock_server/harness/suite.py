@@ -67,7 +67,7 @@ def suite_config(options: SuiteOptions) -> dict[str, Any]:
         LINE_QUANTITIES,
         NOT_APPLICABLE,
     )
-    from mock_server.harness.tolerance import COERCING_OPERATIONS
+    from mock_server.harness.tolerance import coercing_operations
 
     register_checks()
     per_operation: dict[str, dict[str, Any]] = {}
@@ -78,7 +78,7 @@ def suite_config(options: SuiteOptions) -> dict[str, Any]:
     for operation_id, checks in NOT_APPLICABLE.items():
         for check in checks:
             per_operation.setdefault(operation_id, {})[check] = {"enabled": False}
-    for operation_id in COERCING_OPERATIONS:
+    for operation_id in sorted(coercing_operations()):
         # `rejects_what_the_api_rejects` stands in for it there (see harness/tolerance.py).
         per_operation.setdefault(operation_id, {})["negative_data_rejection"] = {"enabled": False}
 
