@@ -115,9 +115,7 @@ def _base_url(case: AnyCase, response: Response) -> str | None:
     return f"{parts.scheme}://{parts.netloc}{root}"
 
 
-def send_follow_up(
-    original: AnyCase, response: Response, follow: AnyCase
-) -> tuple[Response, str]:
+def send_follow_up(original: AnyCase, response: Response, follow: AnyCase) -> tuple[Response, str]:
     """Send `follow` where `original` went; returns the answer and a curl line for reports."""
     base_url = _base_url(original, response)
     kwargs: dict[str, Any] = {} if base_url is None else {"timeout": _FOLLOW_UP_TIMEOUT}

@@ -15,7 +15,7 @@ from mock_server.harness.exchange import (
 )
 from mock_server.harness.progress import contract_links
 from mock_server.harness.suite import SuiteOptions, default_contract, suite_config
-from mock_server.harness.tolerance import coercing_operations, is_coercible
+from mock_server.harness.tolerance import coercing_operations, is_coercible, tolerated_by_the_api
 from mock_server.harness.traffic import shape_differences
 
 ORDER = {"customerOrderNumber": "PO-1", "lines": [{"ingramPartNumber": "2GZ200", "quantity": 2}]}
@@ -44,16 +44,27 @@ def test_v6_tolerates_only_coercible_scalars(body: object, tolerated: bool) -> N
     assert is_coercible("createOrderV6", body) is tolerated
 
 
+def test_tolerance_is_the_contracts_own() -> None:
+    headers = {"IM-CustomerNumber": "20-222222", "IM-CountryCode": "US"}
+    long_id = {**headers, "IM-CorrelationID": "c" * 45}  # tolerated: x-mock-tolerated
+    assert tolerated_by_the_api("searchOrders", headers=long_id)
+    assert not tolerated_by_the_api("searchOrders", headers={**long_id, "IM-CountryCode": "USA"})
+    assert not tolerated_by_the_api("searchOrders", headers=headers, query={"pageSize": "x"})
+    v7 = {"customerOrderNumber": "PO-1", "lines": [{"ingramPartNumber": "2GZ200", "quantity": "2"}]}
+    assert not tolerated_by_the_api(
+        "createOrderV7", headers={**headers, "IM-CorrelationID": "c"}, body=v7
+    )  # v7 stays strictly typed
+    assert tolerated_by_the_api(
+        "createOrderV6", headers={**headers, "IM-CorrelationID": "c"}, body=v7
+    )
+
+
 def test_v7_is_not_lenient_and_the_config_says_so() -> None:
     assert coercing_operations() == {"createOrderV6", "modifyOrder"}
     config = suite_config(SuiteOptions(token="t"))
     assert config["generation"]["allow-extra-parameters"] is False
-    switched_off = {
-        entry["include-operation-id"]
-        for entry in config["operations"]
-        if entry["checks"].get("negative_data_rejection") == {"enabled": False}
-    }
-    assert switched_off == {"createOrderV6", "modifyOrder"}
+    # Our check judges negative data instead, by the contract's own tolerance marks.
+    assert config["checks"] == {"negative_data_rejection": {"enabled": False}}
     stateful = config["phases"]["stateful"]
     assert stateful["generation"]["mode"] == "positive"
     assert stateful["inference"] == {"algorithms": []}
