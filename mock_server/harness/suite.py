@@ -387,12 +387,11 @@ def _walk_links(options: SuiteOptions, base_url: str, token: str, hop: Any, tall
     """Walk every link once, on purpose (harness/links.py); notes each outcome in `tally`."""
     import time
 
+    from mock_server.harness import webhook_hop
     from mock_server.harness.links import Walker
 
     def wait_for_order(confirmation: str) -> str | None:
-        resource = hop.inbox.outcome(confirmation, 10.0)
-        number = (resource or {}).get("orderNumber") or (resource or {}).get("ingramOrderNumber")
-        return number if isinstance(number, str) else None
+        return webhook_hop.order_number_of(hop.inbox.outcome(confirmation, 10.0))
 
     started = time.monotonic()
     walker = Walker(

@@ -85,7 +85,9 @@ class Inbox:
         with self._arrived:
             while True:
                 for body in self.events:
-                    for resource in body.get("resource") or [] if isinstance(body, dict) else []:
+                    resources = body.get("resource") if isinstance(body, dict) else None
+                    # One resource (the v7 outcome) or a list of them (order events).
+                    for resource in resources if isinstance(resources, list) else [resources]:
                         if isinstance(resource, dict) and (
                             resource.get("confirmationNumber") == confirmation
                         ):
@@ -158,6 +160,19 @@ class Hop:
 ACTIVE: Hop | None = None  # set by the suite for the length of a run
 
 
+def order_number_of(resource: dict[str, Any] | None) -> str | None:
+    """The order a webhook resource names: the created order of a v7 outcome (shaped like the
+    create answer), or an order event's `orderNumber`; None for a refusal."""
+    if not isinstance(resource, dict):
+        return None
+    orders = resource.get("orders")
+    if isinstance(orders, list) and orders and isinstance(orders[0], dict):
+        number = orders[0].get("ingramOrderNumber")
+    else:
+        number = resource.get("orderNumber") or resource.get("ingramOrderNumber")
+    return number if isinstance(number, str) else None
+
+
 def _is_stateful_positive(case: AnyCase) -> bool:
     meta = case.meta
     return (
@@ -194,8 +209,8 @@ def v7_order_arrives(ctx: CheckContext, response: Response, case: AnyCase) -> bo
             f"v7 create accepted the order (confirmation {confirmation}) but no outcome "
             f"webhook naming it arrived within {WAIT_SECONDS:.0f} s"
         )
-    number = resource.get("orderNumber") or resource.get("ingramOrderNumber")
-    if not isinstance(number, str):
+    number = order_number_of(resource)
+    if number is None:
         with hop.record.lock:
             hop.record.refused += 1
         return None
