@@ -13,8 +13,10 @@ from mock_server.bootstrap import MockServices, build_services
 from mock_server.clock import Clock
 from mock_server.config import Settings
 from mock_server.domain.ports import EventSink, OrderStore
+from mock_server.http import faults as fault_hooks
 from mock_server.http import gateway
 from mock_server.http.admin import admin
+from mock_server.http.admin_faults import admin_faults
 from mock_server.http.auth import tokens
 from mock_server.http.context import EXTENSION_KEY, MAX_BODY_BYTES
 from mock_server.http.errors import register_error_handlers
@@ -60,6 +62,7 @@ def create_app(
     app.register_blueprint(orders)
     app.register_blueprint(orders, url_prefix="/sandbox", name="sandbox_orders")
     app.register_blueprint(admin)
+    app.register_blueprint(admin_faults)
     register_error_handlers(app)
     gateway.install(app, services)  # rate limits and maintenance windows
     # The two hot routes skip Flask when they succeed (http/fast.py); all else reaches Flask.
@@ -91,4 +94,5 @@ def create_app(
             )
         return response
 
+    fault_hooks.install(app, services.faults)  # after the journal: see install()
     return app

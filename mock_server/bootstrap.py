@@ -17,12 +17,20 @@ from mock_server.domain.numbers import OrderNumberSequence
 from mock_server.domain.ports import EventSink, FanOut
 from mock_server.domain.quotes import QuoteBook
 from mock_server.domain.service import OrderService
+from mock_server.faults import FaultBook, FaultySender, rules_from_file
 from mock_server.fixtures import load_accounts, load_catalog, load_quotes, load_regions
 from mock_server.intake import OrderIntake
 from mock_server.journal import Bounded, JournalEntry, ViolationLog
 from mock_server.ratelimit import RateLimiter, RatePolicy
 from mock_server.store import InMemoryOrderStore, OrderStore
-from mock_server.webhooks import RetryPolicy, Sender, WebhookDispatcher, event_body
+from mock_server.timeline import OrderTimelines
+from mock_server.webhooks import (
+    HttpSender,
+    RetryPolicy,
+    Sender,
+    WebhookDispatcher,
+    event_body,
+)
 
 
 @dataclass(slots=True)
@@ -41,9 +49,13 @@ class MockServices:
     intake: OrderIntake
     control: MockControl
     limits: RateLimiter
+    faults: FaultBook
+    timelines: OrderTimelines
 
     def reset(self) -> None:
         self.control.reset()
+        self.timelines.clear()
+        self.faults.reseed()  # rules stay (like registrations); the same calls draw the same
 
 
 def build_services(
@@ -70,13 +82,17 @@ def build_services(
         max_backoff=settings.webhook_max_backoff,
         timeout=settings.webhook_timeout,
     )
+    faults = FaultBook(settings.seed)
+    if settings.faults_file is not None:
+        faults.add_all(rules_from_file(settings.faults_file))
+    sender = FaultySender(webhook_sender or HttpSender(), faults)
     # The v7 outcome names the warehouses a line ships from: the envelope reads the catalog.
-    webhooks = WebhookDispatcher(
-        partial(event_body, catalog=catalog), sender=webhook_sender, policy=policy
-    )
+    webhooks = WebhookDispatcher(partial(event_body, catalog=catalog), sender=sender, policy=policy)
     if settings.webhook_url:
         webhooks.register(settings.webhook_url, settings.webhook_secret)
-    sink: EventSink = FanOut(webhooks, events) if events is not None else webhooks
+    # The per-order event journal (the dashboard's timelines) listens beside the webhooks.
+    timelines = OrderTimelines()
+    sink: EventSink = FanOut(webhooks, timelines, *([events] if events is not None else []))
     numbers = OrderNumberSequence()
     orders = OrderService(
         store,
@@ -116,4 +132,6 @@ def build_services(
         intake=intake,
         control=control,
         limits=limits,
+        faults=faults,
+        timelines=timelines,
     )

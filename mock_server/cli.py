@@ -171,6 +171,20 @@ def _serve_parser(sub: Any) -> None:
         default=None,
         help="token /__admin requires: Bearer or X-Admin-Token (env INGRAM_MOCK_ADMIN_TOKEN)",
     )
+    # -- fault injection (issue 13) --
+    serve.add_argument(
+        "--faults",
+        dest="faults_file",
+        type=Path,
+        default=None,
+        help="JSON file of fault rules to start with (a list, or {\"rules\": [...]})",
+    )
+    serve.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed of the random source fault probabilities draw from (default 0)",
+    )
     _gateway_flags(serve)
 
 
@@ -229,6 +243,10 @@ def serve(args: argparse.Namespace) -> int:
     from mock_server.serving import PortInUse, banner, bind_listener, serve_forever
 
     settings = serve_settings(args).with_overrides(background_workers=True)
+    problem = _check_faults_file(settings)
+    if problem:
+        print(f"ingram-mock: {problem}", file=sys.stderr)
+        return 2
     try:
         listener = bind_listener(settings.host, settings.port)
     except PortInUse as error:
@@ -247,6 +265,21 @@ def serve(args: argparse.Namespace) -> int:
     if report is None:
         return 0
     return _report_violations(report)
+
+
+def _check_faults_file(settings: Settings) -> str:
+    """Read `--faults` once here, so a bad file fails the start with one clear line."""
+    if settings.faults_file is None:
+        return ""
+    from mock_server.faults import FaultBook, InvalidRule, rules_from_file
+
+    try:
+        FaultBook().add_all(rules_from_file(settings.faults_file))
+    except InvalidRule as error:
+        return f"--faults {settings.faults_file}: {error.field}: {error.message}"
+    except (OSError, ValueError) as error:
+        return f"--faults {settings.faults_file}: {error}"
+    return ""
 
 
 def _report_violations(report: Path) -> int:

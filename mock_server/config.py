@@ -60,6 +60,10 @@ class Settings:
     # never refuses; `real` enforces 60 GETs a minute per endpoint per client; `N`, N.
     rate_limit: str = "count"
     maintenance: bool = False  # start inside a maintenance window (/__admin/maintenance ends it)
+    # Fault injection (issue 13): the seed of the one random source probabilistic rules
+    # draw from, and rules loaded at start.
+    seed: int = 0
+    faults_file: Path | None = None
 
     def with_overrides(self, **overrides: Any) -> Settings:
         known = {f.name for f in fields(self)}
@@ -69,7 +73,7 @@ class Settings:
 _ENV_PREFIX = "INGRAM_MOCK_"
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
-_PATHS = ("fixtures_dir", "contract_path", "violations_report")
+_PATHS = ("fixtures_dir", "contract_path", "violations_report", "faults_file")
 _PORTS = ("port",)
 
 

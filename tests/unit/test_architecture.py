@@ -77,6 +77,8 @@ def test_the_domain_imports_only_the_domain_and_no_io() -> None:
         "mock_server.ratelimit",
         "mock_server.config",
         "mock_server.control",
+        "mock_server.faults",
+        "mock_server.timeline",
     ],
 )
 def test_adapters_never_import_http_app_cli_or_wiring(adapter: str) -> None:
