@@ -19,6 +19,8 @@ from mock_server.http.admin import admin
 from mock_server.http.admin_faults import admin_faults
 from mock_server.http.auth import tokens
 from mock_server.http.context import EXTENSION_KEY, MAX_BODY_BYTES
+from mock_server.http.dashboard import dashboard
+from mock_server.http.docs import docs
 from mock_server.http.errors import register_error_handlers
 from mock_server.http.fast import FAST_PATH_KEY, FastPath
 from mock_server.http.orders import orders
@@ -63,6 +65,8 @@ def create_app(
     app.register_blueprint(orders, url_prefix="/sandbox", name="sandbox_orders")
     app.register_blueprint(admin)
     app.register_blueprint(admin_faults)
+    app.register_blueprint(docs)
+    app.register_blueprint(dashboard)
     register_error_handlers(app)
     gateway.install(app, services)  # rate limits and maintenance windows
     # The two hot routes skip Flask when they succeed (http/fast.py); all else reaches Flask.

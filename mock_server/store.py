@@ -8,6 +8,7 @@ a shared backend would implement the same port with its own transactions.
 from __future__ import annotations
 
 import heapq
+import itertools
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -51,6 +52,13 @@ class InMemoryOrderStore:
     def for_customer(self, customer_number: str) -> Sequence[Order]:
         # No copy: callers walk it under the lock.
         return self._by_customer.get(customer_number, ())
+
+    def customer_page(self, offset: int, limit: int) -> tuple[int, list[tuple[str, int]]]:
+        """(how many customers, [(customer, order count)] for one page, first seen first).
+        Walks `offset + limit` customers at most, never the orders (the dashboard)."""
+        with self._lock:
+            page = itertools.islice(self._by_customer.items(), offset, offset + limit)
+            return len(self._by_customer), [(c, len(orders)) for c, orders in page]
 
     def has_customer_po(self, customer_number: str, customer_order_number: str) -> bool:
         return customer_order_number.upper() in self._customer_pos.get(customer_number, ())

@@ -39,6 +39,11 @@ class OrderStore(Protocol):
 
     def has_customer_po(self, customer_number: str, customer_order_number: str) -> bool: ...
 
+    def customer_page(self, offset: int, limit: int) -> tuple[int, list[tuple[str, int]]]:
+        """(how many customers have orders, [(customer, order count)] for one page).
+        For the dashboard: costs the page, not the number of orders."""
+        ...
+
     def schedule(self, order: Order) -> None:
         """Note `order.next_due` so `due()` finds the order when its time comes."""
         ...
