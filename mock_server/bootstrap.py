@@ -70,7 +70,7 @@ def build_services(
     adjustable = clock if isinstance(clock, AdjustableClock) else AdjustableClock(clock)
     catalog = load_catalog(settings.fixtures_dir)
     regions = load_regions(settings.fixtures_dir)
-    store = store or InMemoryOrderStore()
+    store = store if store is not None else InMemoryOrderStore()  # an empty store is falsy
     pace = Pace(
         ship_after=timedelta(seconds=settings.ship_after_seconds),
         deliver_after=timedelta(seconds=settings.deliver_after_seconds),
