@@ -55,7 +55,7 @@ class MockServices:
     def reset(self) -> None:
         self.control.reset()
         self.timelines.clear()
-        self.faults.reseed()  # rules stay (like registrations); the same calls draw the same
+        self.faults.reset()  # API-added rules go, --faults rules stay; the draws restart
 
 
 def build_services(
@@ -84,7 +84,7 @@ def build_services(
     )
     faults = FaultBook(settings.seed)
     if settings.faults_file is not None:
-        faults.add_all(rules_from_file(settings.faults_file))
+        faults.add_all(rules_from_file(settings.faults_file), standing=True)
     sender = FaultySender(webhook_sender or HttpSender(), faults)
     # The v7 outcome names the warehouses a line ships from: the envelope reads the catalog.
     webhooks = WebhookDispatcher(partial(event_body, catalog=catalog), sender=sender, policy=policy)

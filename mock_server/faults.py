@@ -67,6 +67,7 @@ class FaultRule:
     customer_number: str | None = None
     url: str | None = None  # webhook rules: only deliveries to this receiver
     fired: int = 0
+    standing: bool = False  # loaded at start (--faults): a reset keeps it
 
     @property
     def exhausted(self) -> bool:
@@ -96,6 +97,7 @@ class FaultRule:
             "customerNumber": self.customer_number,
             "fired": self.fired,
             "remaining": None if self.times is None else max(0, self.times - self.fired),
+            "source": "file" if self.standing else "api",
         }
         if self.operation_id == WEBHOOK:
             body["url"] = self.url
@@ -210,15 +212,15 @@ class FaultBook:
         self._ids = itertools.count(1)
         self.active = False
 
-    def add(self, data: Any) -> FaultRule:
+    def add(self, data: Any, *, standing: bool = False) -> FaultRule:
         with self._lock:
-            rule = parse_rule(data, f"f{next(self._ids)}")
+            rule = replace(parse_rule(data, f"f{next(self._ids)}"), standing=standing)
             self._rules[rule.id] = rule
             self.active = True
             return rule
 
-    def add_all(self, rules: Iterable[Any]) -> list[FaultRule]:
-        return [self.add(data) for data in rules]
+    def add_all(self, rules: Iterable[Any], *, standing: bool = False) -> list[FaultRule]:
+        return [self.add(data, standing=standing) for data in rules]
 
     def rules(self) -> list[FaultRule]:
         with self._lock:
@@ -237,9 +239,15 @@ class FaultBook:
             self.active = False
             self._random.seed(self._seed)
 
-    def reseed(self) -> None:
-        """Restart the random source (`/__admin/reset`): the same calls draw the same faults."""
+    def reset(self) -> None:
+        """`/__admin/reset`: rules added through the API go (a test's faults end with the
+        test), rules loaded at start stay with their counts at zero, and the random source
+        restarts, so the same calls draw the same faults."""
         with self._lock:
+            self._rules = {
+                rule.id: replace(rule, fired=0) for rule in self._rules.values() if rule.standing
+            }
+            self.active = bool(self._rules)
             self._random.seed(self._seed)
 
     def decide(

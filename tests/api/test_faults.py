@@ -184,7 +184,8 @@ def test_probability_zero_never_fires_and_reset_restarts_the_draws(
     before = [
         client.get("/resellers/v6/orders/search", headers=headers).status_code for _ in range(12)
     ]
-    client.post("/__admin/reset")  # rules stay, the random source starts over
+    client.delete("/__admin/faults")  # the random source starts over
+    add_fault(client, operationId="searchOrders", status=503, probability=0.5)
     after = [
         client.get("/resellers/v6/orders/search", headers=headers).status_code for _ in range(12)
     ]
@@ -317,6 +318,39 @@ def test_rules_are_listed_and_removed(client: FlaskClient) -> None:
     assert client.delete(f"/__admin/faults/{first}").status_code == 404
     assert client.delete("/__admin/faults").status_code == 204
     assert client.get("/__admin/faults").get_json()["faults"] == []
+
+
+def test_reset_drops_api_rules_keeps_file_rules_and_restarts_the_draws(
+    tmp_path: Path, clock: AdjustableClock
+) -> None:
+    rules = tmp_path / "rules.json"
+    rules.write_text(
+        json.dumps([{"operationId": "searchOrders", "status": 503, "probability": 0.5}])
+    )
+    client = create_app(Settings(faults_file=rules), clock=clock).test_client()
+    headers = order_headers(
+        client.get(
+            "/oauth/oauth20/token",
+            query_string={
+                "grant_type": "client_credentials",
+                "client_id": "a",
+                "client_secret": "b",
+            },
+        ).get_json()["access_token"]
+    )
+    add_fault(client, operationId="createOrderV7", status=500)
+    before = [
+        client.get("/resellers/v6/orders/search", headers=headers).status_code for _ in range(12)
+    ]
+    client.post("/__admin/reset")
+    listed = client.get("/__admin/faults").get_json()["faults"]
+    assert [(r["operationId"], r["source"], r["fired"]) for r in listed] == [
+        ("searchOrders", "file", 0)
+    ]
+    after = [
+        client.get("/resellers/v6/orders/search", headers=headers).status_code for _ in range(12)
+    ]
+    assert before == after and 503 in before
 
 
 def test_rules_from_a_file_at_start(tmp_path: Path, clock: AdjustableClock) -> None:
