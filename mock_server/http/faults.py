@@ -16,7 +16,12 @@ import time
 from flask import Flask, Response, g, request
 
 from mock_server.faults import TIMEOUT_SECONDS, FaultBook, FaultRule
-from mock_server.http.errors import error_response, json_response, token_error_response
+from mock_server.http.errors import (
+    error_id,
+    error_response,
+    json_response,
+    token_error_response,
+)
 
 FAULT_KEY = "ingram_mock.fault"
 RETRY_AFTER_SECONDS = 1
@@ -52,16 +57,16 @@ def install(app: Flask, book: FaultBook) -> None:
             _instruct(delay=rule.delay_seconds)  # only a delay: the real answer, late
             return None
         if rule.after_commit:
-            g.fault_after_commit = rule
+            g.fault_after_commit = (rule, operation)
             return None
         return fault_answer(rule, operation)
 
     @app.after_request
     def lose_answer(response: Response) -> Response:
-        rule: FaultRule | None = g.pop("fault_after_commit", None)
-        if rule is None:
+        pending: tuple[FaultRule, str] | None = g.pop("fault_after_commit", None)
+        if pending is None:
             return response
-        answer = fault_answer(rule, rule.operation_id)
+        answer = fault_answer(*pending)
         for name in _ECHOED:
             if name in response.headers:
                 answer.headers[name] = response.headers[name]
@@ -105,6 +110,10 @@ def status_answer(status: int, operation: str) -> Response:
         return answer
     if operation in ("getAccessToken", "createAccessToken"):
         return token_error_response(_message(status), status)
+    if operation == "createOrderV7":  # v7 answers errors flat: {traceid, type, message, fields}
+        kind = "/errors/server-error" if status >= 500 else f"/errors/http-{status}"
+        body = {"traceid": error_id(), "type": kind, "message": _message(status), "fields": []}
+        return json_response(body, status)
     if status >= 500:
         return error_response(status, "/errors/server-error", _message(status))
     return error_response(status, f"/errors/http-{status}", _message(status))

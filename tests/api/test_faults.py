@@ -139,6 +139,16 @@ def test_star_covers_every_operation_but_never_the_admin_endpoints(
     assert client.get("/__admin/faults").status_code == 200
 
 
+def test_v7_faults_answer_in_the_flat_v7_error_format(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
+    add_fault(client, operationId="createOrderV7", status=500, afterCommit=True)
+    answer = client.post("/resellers/v7/orders", json=new_order(po="PO-V7"), headers=headers)
+    assert answer.status_code == 500
+    body = answer.get_json()
+    assert body["type"] == "/errors/server-error" and body["traceid"] and "errors" not in body
+
+
 def test_the_first_matching_rule_wins(client: FlaskClient, headers: dict[str, str]) -> None:
     first = add_fault(client, operationId="searchOrders", status=500, times=1)
     second = add_fault(client, operationId="*", status=503, times=1)
