@@ -47,10 +47,16 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class TimelineRow:
+    entry: TimelineEntry
+    deliveries: list[Delivery]  # the webhook deliveries this event caused
+
+
+@dataclass(frozen=True, slots=True)
 class OrderView:
     row: OrderRow
-    events: list[TimelineEntry] | None  # None: its journal is no longer kept
-    deliveries: list[Delivery]
+    events: list[TimelineRow] | None  # None: its journal is no longer kept
+    deliveries: list[Delivery]  # every delivery about the order, newest first
 
 
 def next_step(order: Order, pace: Pace) -> str:
@@ -113,5 +119,24 @@ def order_view(
         if order is None:
             return None
         row = row_of(order, now, pace)
-    caused = [d for d in deliveries if d.order_number == row.number]
-    return OrderView(row, timelines.for_order(row.number), caused)
+    about = sorted(
+        (d for d in deliveries if d.order_number == row.number),
+        key=lambda d: d.created_at,
+        reverse=True,
+    )
+    entries = timelines.for_order(row.number)
+    events = None if entries is None else [TimelineRow(e, caused_by(e, about)) for e in entries]
+    return OrderView(row, events, about)
+
+
+def caused_by(entry: TimelineEntry, deliveries: list[Delivery]) -> list[Delivery]:
+    """The deliveries of one event: same type, same event timestamp (the body carries the
+    event's mock time to the millisecond, as `webhooks.envelope` writes it)."""
+    stamp = entry.at.isoformat(timespec="milliseconds")
+    return [
+        d
+        for d in deliveries
+        if d.event_type == entry.kind
+        and isinstance(d.body, dict)
+        and d.body.get("eventTimeStamp") == stamp
+    ]

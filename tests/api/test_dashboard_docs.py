@@ -182,3 +182,28 @@ def test_the_token_bar_calls_the_token_endpoint_the_contract_names(client: Flask
     assert 'fetch("/oauth/oauth20/token?' in page
     assert "bearerAuth" in document["components"]["securitySchemes"]
     assert 'preauthorizeApiKey("bearerAuth"' in page
+
+
+def test_each_timeline_event_lists_the_deliveries_it_caused() -> None:
+    from tests.api.test_webhooks import HOOK_URL, mock_with
+    from tests.fakes import RecordingSender
+
+    for mock in mock_with(RecordingSender()):
+        mock.register(HOOK_URL)
+        lines = [
+            {"customerLineNumber": "1", "ingramPartNumber": "2GZ200", "quantity": 1},
+            {"customerLineNumber": "2", "ingramPartNumber": "DF4128", "quantity": 1},  # backordered
+        ]
+        number = mock.create(lines=lines)
+        mock.advance(4 * 3600)  # the stocked line ships
+        mock.advance(72 * 3600)  # the backordered one arrives and ships
+        mock.flush()
+        page = mock.client.get(f"/__admin/ui/orders/{number}").data.decode()
+        timeline = page.split('id="timeline"', 1)[1].split("</table>", 1)[0]
+        cells = re.findall(r'<tr data-event="([^"]+)">(.*?)</tr>', timeline, re.S)
+        assert [kind for kind, _ in cells] == [
+            "im::order_created",
+            "im::order_shipped",
+            "im::order_shipped",
+        ]
+        assert [cell.count("1 attempt(s)") for _, cell in cells] == [1, 1, 1]
