@@ -79,6 +79,7 @@ def test_the_domain_imports_only_the_domain_and_no_io() -> None:
         "mock_server.control",
         "mock_server.faults",
         "mock_server.timeline",
+        "mock_server.browse",
     ],
 )
 def test_adapters_never_import_http_app_cli_or_wiring(adapter: str) -> None:
