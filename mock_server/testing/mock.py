@@ -238,6 +238,16 @@ class IngramMock:
         """Contract violations recorded from clients since the last reset."""
         return list(self._json("GET", "/__admin/violations")["violations"])
 
+    def fault(self, **rule: Any) -> str:
+        """Add a fault rule, e.g. `fault(operationId="createOrderV6", status=503, times=1)`
+        (the README's faults section lists the fields). It lasts until the next reset: with
+        the `ingram_mock` fixture, until the test ends. Returns the rule's id."""
+        return str(self._json("POST", "/__admin/faults", rule)["id"])
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The fault rules in force, each with how often it fired (`fired`)."""
+        return list(self._json("GET", "/__admin/faults")["faults"])
+
     def _register_webhook(self, url: str, secret: str, customer_number: str | None) -> None:
         body: dict[str, Any] = {"url": url, "secret": secret}
         if customer_number:
