@@ -133,6 +133,12 @@ def test_the_dashboard_shows_an_order_its_timeline_and_a_redelivery(
 
         wait(browser, shown_delivered)
 
+        # With many orders stored, one is found by its number from the header.
+        browser.get(f"{base}/__admin/ui")
+        browser.find_element(By.ID, "find-number").send_keys(number)
+        browser.find_element(By.CSS_SELECTOR, "#find-order button").click()
+        wait(browser, lambda b: b.find_element(By.ID, "order-number").text == number)
+
 
 def kinds(browser: Any) -> list[str]:
     from selenium.webdriver.common.by import By
