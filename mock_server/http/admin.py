@@ -34,6 +34,8 @@ _INDEX = [
     ("GET", "/__admin/webhooks/deliveries", "delivery log, ?state=pending|delivered|dead"),
     ("POST", "/__admin/webhooks/deliveries/{id}/redeliver", "send a dead letter again"),
     ("GET", "/__admin/health", "readiness"),
+    ("POST", "/__admin/faults", "add a fault rule (GET lists them, DELETE removes all or /{id})"),
+    ("GET", "/__admin/ui", "the dashboard (HTML); /docs: the contract in Swagger UI"),
 ]
 
 
@@ -47,11 +49,17 @@ def index() -> Response:
 # -- exposure: a mock on a developer's laptop is a target for any web page they open ---------
 
 
-def _token_matches(expected: str) -> bool:
-    sent = request.headers.get("X-Admin-Token", "")
+# The dashboard's sign-in (http/dashboard.py) keeps the admin token in this cookie, so its
+# pages and buttons work in a browser; SameSite=Strict keeps it off cross-site requests.
+ADMIN_COOKIE = "ingram_mock_admin_token"
+
+
+def token_matches(expected: str, sent: str = "") -> bool:
+    sent = sent or request.headers.get("X-Admin-Token", "")
     scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
     if not sent and scheme.lower() == "bearer":
         sent = credentials.strip()
+    sent = sent or request.cookies.get(ADMIN_COOKIE, "")
     # Bytes: compare_digest refuses non-ASCII str, and a header may carry anything.
     return hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), expected.encode())
 
@@ -67,7 +75,7 @@ def guard() -> Response | None:
             403, "/errors/forbidden", f"Host {request.host} is not a loopback name: /__admin "
             "answers only to localhost, 127.0.0.1 or [::1] while the mock listens on loopback"
         )
-    if settings.admin_token and not _token_matches(settings.admin_token):
+    if settings.admin_token and not token_matches(settings.admin_token):
         response = error_response(
             401, "/errors/unauthorized", "/__admin needs the admin token (Bearer or X-Admin-Token)"
         )

@@ -3,12 +3,33 @@ for the buttons (which call the same /__admin endpoints a script would)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, redirect, render_template, request
+from werkzeug.wrappers import Response
 
 from mock_server import browse
+from mock_server.http.admin import ADMIN_COOKIE, guard, token_matches
 from mock_server.http.context import services
 
 dashboard = Blueprint("dashboard", __name__, url_prefix="/__admin/ui", template_folder="templates")
+
+
+@dashboard.before_request
+def sign_in() -> Response | None:
+    """With `--admin-token`, open `/__admin/ui?adminToken=T` once: the token goes into a
+    cookie (HttpOnly, SameSite=Strict, path /__admin) and the address bar loses it."""
+    expected = services().settings.admin_token
+    given = request.args.get("adminToken", "")
+    if not expected or not given or not token_matches(expected, given):
+        return None
+    rest = [(k, v) for k, v in request.args.items(multi=True) if k != "adminToken"]
+    answer = redirect(request.path + (f"?{urlencode(rest)}" if rest else ""), 303)
+    answer.set_cookie(ADMIN_COOKIE, expected, path="/__admin", httponly=True, samesite="Strict")
+    return answer
+
+
+dashboard.before_request(guard)  # the same exposure rules as the rest of /__admin
 
 PAGE_SIZE = 25
 RECENT = 50  # deliveries and violations shown

@@ -53,18 +53,20 @@ class _Fallback(Exception):
 class FastPath:
     """WSGI middleware around the Flask app (see the module docstring).
 
-    `active` switches it off: a layer that must see every request through Flask (fault
-    injection, say) sets it to False while it needs to."""
+    `active` switches it off: a layer that must see every request through Flask sets it to
+    False while it needs to. Fault rules do so by existing: while any is kept, every request
+    goes to Flask, where the fault hooks (http/faults.py) run."""
 
     def __init__(self, app: WSGIApp, services: MockServices) -> None:
         self.app = app
         self.svc = services
         self.active = True
+        self._faults = services.faults
         self._create_contract = services.contract.operation("createOrderV6")
         self._details_contract = services.contract.operation("getOrderDetails")
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if not self.active or environ.get("QUERY_STRING"):
+        if not self.active or self._faults.active or environ.get("QUERY_STRING"):
             return self.app(environ, start_response)
         started = time.perf_counter()
         method = environ["REQUEST_METHOD"]

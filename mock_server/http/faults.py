@@ -74,12 +74,12 @@ def install(app: Flask, book: FaultBook) -> None:
 
 
 def operation_of_request() -> str | None:
-    endpoint = request.endpoint or ""
-    if endpoint == "tokens.issue_token":
+    blueprint, _, view = (request.endpoint or "").rpartition(".")
+    if blueprint in ("tokens", "sandbox_tokens") and view == "issue_token":
         return "createAccessToken" if request.method == "POST" else "getAccessToken"
-    if not endpoint.startswith(("orders.", "sandbox_orders.")):
+    if blueprint not in ("orders", "sandbox_orders"):
         return None
-    return _OPERATIONS.get(endpoint.rpartition(".")[2])
+    return _OPERATIONS.get(view)
 
 
 def fault_answer(rule: FaultRule, operation: str) -> Response:

@@ -207,3 +207,33 @@ def test_each_timeline_event_lists_the_deliveries_it_caused() -> None:
             "im::order_shipped",
         ]
         assert [cell.count("1 attempt(s)") for _, cell in cells] == [1, 1, 1]
+
+
+# -- the dashboard and the fault API keep /__admin's exposure rules ------------------------
+
+
+def test_a_rebound_host_gets_neither_the_dashboard_nor_the_fault_api(client: FlaskClient) -> None:
+    for path in ("/__admin/ui", "/__admin/faults"):
+        assert client.get(path, base_url="http://evil.example").status_code == 403
+    written = client.post(
+        "/__admin/faults",
+        json={"operationId": "*", "status": 503},
+        headers={"Origin": "http://evil.example"},
+    )
+    assert written.status_code == 403
+    assert client.get("/__admin/faults").get_json()["faults"] == []
+
+
+def test_with_an_admin_token_the_dashboard_signs_in_once_by_cookie(clock: AdjustableClock) -> None:
+    client = create_app(Settings(admin_token="s3cret"), clock=clock).test_client()
+    assert client.get("/__admin/ui").status_code == 401
+    assert client.get("/__admin/ui?adminToken=wrong").status_code == 401
+    signed = client.get("/__admin/ui?adminToken=s3cret&customer=20-1")
+    assert signed.status_code == 303
+    assert signed.headers["Location"].endswith("/__admin/ui?customer=20-1")
+    cookie = signed.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/__admin" in cookie
+    # The cookie now opens the pages and lets the buttons call /__admin.
+    assert client.get("/__admin/ui").status_code == 200
+    moved = client.post("/__admin/clock", json={"advanceSeconds": 60})
+    assert moved.status_code == 200

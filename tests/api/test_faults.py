@@ -386,3 +386,19 @@ def test_the_operation_list_is_the_contracts() -> None:
         if isinstance(op, dict) and "operationId" in op
     }
     assert ids == OPERATIONS
+
+
+def test_faults_reach_the_hot_routes_and_the_sandbox_token_call(
+    client: FlaskClient, headers: dict[str, str], place: Callable[..., str]
+) -> None:
+    number = place()  # no rule yet: the fast path may answer
+    add_fault(client, operationId="getOrderDetails", status=500, times=1)
+    add_fault(client, operationId="getAccessToken", status=503, times=1)
+    assert client.get(f"/resellers/v6.1/orders/{number}", headers=headers).status_code == 500
+    token = client.get(
+        "/sandbox/oauth/oauth20/token",
+        query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
+    )
+    assert token.status_code == 503
+    client.delete("/__admin/faults")
+    assert client.get(f"/resellers/v6.1/orders/{number}", headers=headers).status_code == 200
