@@ -22,6 +22,7 @@ from mock_server.http.errors import (
     json_response,
     token_error_response,
 )
+from mock_server.http.gateway import TOO_MANY_REQUESTS, report_refused
 
 FAULT_KEY = "ingram_mock.fault"
 RETRY_AFTER_SECONDS = 1
@@ -101,12 +102,14 @@ def fault_answer(rule: FaultRule, operation: str) -> Response:
 def status_answer(status: int, operation: str) -> Response:
     """An injected error status in the format the real API uses for it."""
     if status == 429:
-        # The published body of a rate-limited call, with the headers clients throttle on.
-        answer = json_response({"errors": [{"field": None, "message": "too many requests"}]}, 429)
-        answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        answer.headers["X-RateLimit-Limit"] = str(RATE_LIMIT)
-        answer.headers["X-RateLimit-Remaining"] = "0"
-        answer.headers["X-RateLimit-Reset"] = str(int(time.time()) + RETRY_AFTER_SECONDS)
+        # The published body of a rate-limited call, with the headers clients throttle on:
+        # the gateway writes them for the order calls it counts, this for the others.
+        answer = json_response(TOO_MANY_REQUESTS, 429)
+        if not report_refused(request.environ, RETRY_AFTER_SECONDS):
+            answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            answer.headers["X-RateLimit-Limit"] = str(RATE_LIMIT)
+            answer.headers["X-RateLimit-Remaining"] = "0"
+            answer.headers["X-RateLimit-Reset"] = str(int(time.time()) + RETRY_AFTER_SECONDS)
         return answer
     if operation in ("getAccessToken", "createAccessToken"):
         return token_error_response(_message(status), status)

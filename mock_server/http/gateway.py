@@ -48,6 +48,16 @@ def admit(limiter: RateLimiter, environ: dict[str, Any], endpoint: str) -> Verdi
     return verdict
 
 
+def report_refused(environ: dict[str, Any], retry_after: int) -> bool:
+    """Make this call's answer report an exhausted limit (an injected 429, http/faults.py),
+    so the headers are written once, here. False when the gateway did not count the call."""
+    verdict: Verdict | None = environ.get(_VERDICT)
+    if verdict is None:
+        return False
+    environ[_VERDICT] = verdict._replace(remaining=0, refused=True, retry_after=retry_after)
+    return True
+
+
 def install(app: Flask, services: MockServices) -> None:
     """Register the gateway's hooks on `app` (after its blueprints)."""
     limiter = services.limits

@@ -100,6 +100,20 @@ def test_429_carries_retry_after_and_the_rate_limit_headers(
     assert answer.headers["X-RateLimit-Remaining"] == "0"
     assert int(answer.headers["X-RateLimit-Limit"]) > 0
     assert int(answer.headers["X-RateLimit-Reset"]) > 0
+    for name in ("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"):
+        assert len(answer.headers.getlist(name)) == 1, name  # written once
+    token = client.post(
+        "/oauth/oauth20/token",
+        data={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
+    )
+    assert token.status_code == 200  # the rule names searchOrders only
+    add_fault(client, operationId="createAccessToken", status=429)
+    token = client.post(
+        "/oauth/oauth20/token",
+        data={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
+    )
+    assert token.status_code == 429 and token.headers["X-RateLimit-Remaining"] == "0"
+    assert len(token.headers.getlist("Retry-After")) == 1
 
 
 def test_times_bounds_a_rule_and_the_list_counts_fires(
