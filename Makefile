@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 BASE_URL ?= http://127.0.0.1:8080
 STAMP := $(VENV)/.installed
+# Two workers: the suite is mostly live servers and waiting, and these machines have 2 cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint typecheck contract-test bench fixtures clean
 
@@ -23,7 +25,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check mock_server tools tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check mock_server tools tests benchmarks
