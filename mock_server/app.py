@@ -58,6 +58,8 @@ def create_app(
     app.extensions[EXTENSION_KEY] = services
     if settings.background_workers:
         services.control.start_ticker()
+        services.intake.start()  # a shared queue may already hold other processes' work
+        services.webhooks.start()  # ... and a shared outbox their undelivered events
 
     app.register_blueprint(tokens)
     app.register_blueprint(tokens, url_prefix="/sandbox", name="sandbox_tokens")
@@ -77,6 +79,7 @@ def create_app(
     @app.before_request
     def start_clock() -> None:
         g.started = time.perf_counter()
+        services.clock.new_request()
 
     @app.after_request
     def journal(response: Response) -> Response:

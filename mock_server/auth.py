@@ -82,6 +82,7 @@ class TokenAuthority:
         apps: Iterable[ClientApp] = (),
         ttl_seconds: int = 86_399,
         wall_clock: Callable[[], float] = time.time,
+        key: Callable[[], bytes] | None = None,
     ) -> None:
         self._client_id = client_id
         self._client_secret = client_secret
@@ -93,7 +94,10 @@ class TokenAuthority:
             self._apps[app.client_id] = app
         self._ttl = ttl_seconds
         self._now = wall_clock
-        self._key = secrets.token_bytes(32)
+        # Per process unless a source is given: processes sharing one state share one key,
+        # fetched on first use (so a process starts while Redis is still down).
+        self._key_source = key
+        self._key = b"" if key else secrets.token_bytes(32)
         # Tokens already verified -> (expiry, grant): clients reuse one token for thousands
         # of calls, so skip the HMAC for those. Bounded: cleared when it fills up.
         self._verified: dict[str, tuple[int, Grant]] = {}
@@ -146,6 +150,8 @@ class TokenAuthority:
         return grant
 
     def _sign(self, payload: str) -> str:
+        if not self._key and self._key_source is not None:
+            self._key = self._key_source()
         digest = hmac.new(self._key, payload.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from mock_server.auth import ClientApp, TokenAuthority
-from mock_server.clock import AdjustableClock, Clock
+from mock_server.clock import AdjustableClock, Clock, Offset
 from mock_server.config import Settings
 from mock_server.contract import Contract, load_contract
 from mock_server.control import MockControl
 from mock_server.domain.catalog import Catalog, RegionTable
 from mock_server.domain.lifecycle import Pace
-from mock_server.domain.numbers import OrderNumberSequence
+from mock_server.domain.numbers import Counter, OrderNumberSequence
 from mock_server.domain.ports import EventSink, FanOut
 from mock_server.domain.quotes import QuoteBook
 from mock_server.domain.service import OrderService
 from mock_server.faults import FaultBook, FaultySender, rules_from_file
 from mock_server.fixtures import load_accounts, load_catalog, load_quotes, load_regions
-from mock_server.intake import OrderIntake
+from mock_server.intake import OrderIntake, SubmissionQueue
 from mock_server.journal import Bounded, JournalEntry, ViolationLog
 from mock_server.ratelimit import RateLimiter, RatePolicy
 from mock_server.store import InMemoryOrderStore, OrderStore
@@ -31,6 +33,10 @@ from mock_server.webhooks import (
     WebhookDispatcher,
     event_body,
 )
+from mock_server.webhooks.dispatcher import SharedParts
+from mock_server.webhooks.outbox import Outbox
+from mock_server.webhooks.registry import Registry
+from mock_server.webhooks.worker import DeliveryWorkers
 
 
 @dataclass(slots=True)
@@ -58,6 +64,52 @@ class MockServices:
         self.faults.reset()  # API-added rules go, --faults rules stay; the draws restart
 
 
+@dataclass(slots=True)
+class _Backing:
+    """Where the state lives: the in-memory defaults (None), or Redis for each part."""
+
+    store: OrderStore
+    counter: Counter | None = None
+    offset: Offset | None = None
+    token_key: Callable[[], bytes] | None = None
+    waiting: SubmissionQueue | None = None
+    violations: ViolationLog | None = None
+    webhooks: SharedParts | None = None
+
+
+def _backing(settings: Settings, store: OrderStore | None) -> _Backing:
+    if store is not None or settings.store == "memory":
+        return _Backing(store if store is not None else InMemoryOrderStore())  # empty is falsy
+    from mock_server.shared import connection, orders, parts
+
+    client = connection.connect(settings.store)
+    ns = settings.store_namespace
+    store = orders.RedisOrderStore(client, ns)
+    return _Backing(
+        store=store,
+        counter=parts.RedisCounter(client, ns),
+        offset=parts.RedisOffset(client, ns),
+        token_key=partial(parts.shared_token_key, client, ns),
+        waiting=parts.RedisSubmissionQueue(
+            client, ns, claim_seconds=settings.shared_claim_seconds, store=store
+        ),
+        violations=parts.RedisViolationLog(
+            client, ns, settings.journal_size, settings.violations_report
+        ),
+        webhooks=partial(_shared_webhooks, client, ns),
+    )
+
+
+def _shared_webhooks(
+    client: Any, namespace: str, sender: Sender, policy: RetryPolicy
+) -> tuple[Registry, Outbox, DeliveryWorkers]:
+    from mock_server.shared import webhooks
+
+    outbox = webhooks.RedisOutbox(client, namespace)
+    registry = webhooks.RedisRegistry(client, namespace)
+    return registry, outbox, webhooks.SharedDeliveryWorker(outbox, sender, policy)
+
+
 def build_services(
     settings: Settings,
     *,
@@ -70,7 +122,10 @@ def build_services(
     adjustable = clock if isinstance(clock, AdjustableClock) else AdjustableClock(clock)
     catalog = load_catalog(settings.fixtures_dir)
     regions = load_regions(settings.fixtures_dir)
-    store = store if store is not None else InMemoryOrderStore()  # an empty store is falsy
+    backing = _backing(settings, store)
+    store = backing.store
+    if backing.offset is not None:
+        adjustable.keep_offset_in(backing.offset)
     pace = Pace(
         ship_after=timedelta(seconds=settings.ship_after_seconds),
         deliver_after=timedelta(seconds=settings.deliver_after_seconds),
@@ -87,13 +142,18 @@ def build_services(
         faults.add_all(rules_from_file(settings.faults_file), standing=True)
     sender = FaultySender(webhook_sender or HttpSender(), faults)
     # The v7 outcome names the warehouses a line ships from: the envelope reads the catalog.
-    webhooks = WebhookDispatcher(partial(event_body, catalog=catalog), sender=sender, policy=policy)
+    webhooks = WebhookDispatcher(
+        partial(event_body, catalog=catalog),
+        sender=sender,
+        policy=policy,
+        shared=backing.webhooks,
+    )
     if settings.webhook_url:
         webhooks.register(settings.webhook_url, settings.webhook_secret)
     # The per-order event journal (the dashboard's timelines) listens beside the webhooks.
     timelines = OrderTimelines()
     sink: EventSink = FanOut(webhooks, timelines, *([events] if events is not None else []))
-    numbers = OrderNumberSequence()
+    numbers = OrderNumberSequence(counter=backing.counter)
     orders = OrderService(
         store,
         catalog,
@@ -105,9 +165,17 @@ def build_services(
         quotes=QuoteBook.from_data(load_quotes(settings.fixtures_dir)),
         accounts=load_accounts(settings.fixtures_dir),
     )
-    intake = OrderIntake(orders, adjustable, numbers, background=settings.background_workers)
+    intake = OrderIntake(
+        orders,
+        adjustable,
+        numbers,
+        background=settings.background_workers,
+        waiting=backing.waiting,
+    )
     journal: Bounded[JournalEntry] = Bounded(settings.journal_size)
-    violations = ViolationLog(settings.journal_size, settings.violations_report)
+    violations = backing.violations or ViolationLog(
+        settings.journal_size, settings.violations_report
+    )
     limits = RateLimiter(RatePolicy.parse(settings.rate_limit))
     control = MockControl(adjustable, orders, intake, webhooks, journal, violations, limits=limits)
     if settings.maintenance:
@@ -125,6 +193,7 @@ def build_services(
             client_secret=settings.client_secret,
             apps=[ClientApp.parse(spec) for spec in settings.clients],
             ttl_seconds=settings.token_ttl_seconds,
+            key=backing.token_key,
         ),
         journal=journal,
         violations=violations,

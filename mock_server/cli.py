@@ -186,6 +186,7 @@ def _serve_parser(sub: Any) -> None:
         help="seed of the random source fault probabilities draw from (default 0)",
     )
     _gateway_flags(serve)
+    _state_flags(serve)
 
 
 def _gateway_flags(serve: Any) -> None:
@@ -212,6 +213,51 @@ def _rate_limit(text: str) -> str:
         return rate_limit_setting(text)
     except ConfigError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+# -- where the state lives: --store, --workers, --state-file (issue 14) ----------------
+
+
+def _state_flags(serve: Any) -> None:
+    serve.add_argument(
+        "--store",
+        default=None,
+        help="'memory' (default) or redis://HOST:PORT/DB: one state shared by every process "
+        "that names the same Redis (also INGRAM_MOCK_STORE)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_at_least_one,
+        default=None,
+        help="server processes (above 1 needs --store redis://...)",
+    )
+    serve.add_argument(
+        "--state-file",
+        type=Path,
+        default=None,
+        help="restore the state from this file at start; save it there periodically and at exit",
+    )
+    serve.add_argument(
+        "--state-save-interval",
+        type=_not_negative,
+        default=None,
+        help="seconds between periodic saves of --state-file (default 30; 0: only at exit)",
+    )
+
+
+def check_state_settings(settings: Settings) -> None:
+    """Refuse store settings that cannot work together. Raises ConfigError."""
+    shared = settings.store.startswith(("redis://", "rediss://", "unix://"))
+    if not shared and settings.store != "memory":
+        raise ConfigError(f"--store must be 'memory' or a redis:// URL, not {settings.store!r}")
+    if settings.workers > 1 and not shared:
+        raise ConfigError(
+            "--workers above 1 needs --store redis://...: in memory, each process has its own"
+        )
+    if settings.state_file is not None and shared:
+        raise ConfigError(
+            "--state-file keeps an in-memory state; Redis keeps its own (RDB/AOF persistence)"
+        )
 
 
 def serve_settings(args: argparse.Namespace) -> Settings:
@@ -247,6 +293,7 @@ def serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"ingram-mock: {problem}", file=sys.stderr)
         return 2
+    check_state_settings(settings)
     try:
         listener = bind_listener(settings.host, settings.port)
     except PortInUse as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from mock_server.domain.ports import Clock
 
@@ -38,34 +39,75 @@ class FrozenClock:
             return self._now
 
 
+class Offset(Protocol):
+    """Where the mock-time offset is kept: in this process, or shared (Redis)."""
+
+    def get(self) -> timedelta: ...
+
+    def add(self, seconds: float) -> None: ...
+
+    def set(self, seconds: float) -> None: ...
+
+    def refresh(self) -> None:
+        """A new request starts on this thread: it may keep one reading until it ends."""
+        ...
+
+
+class LocalOffset:
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+
+    def get(self) -> timedelta:
+        with self._lock:
+            return self._offset
+
+    def add(self, seconds: float) -> None:
+        with self._lock:
+            self._offset += timedelta(seconds=seconds)
+
+    def set(self, seconds: float) -> None:
+        with self._lock:
+            self._offset = timedelta(seconds=seconds)
+
+    def refresh(self) -> None:
+        return None
+
+
 class AdjustableClock:
     """Another clock shifted by an offset that only grows: what `/__admin/clock` moves.
 
     Mock time never runs backwards, so no rule sees an order "un-expire".
     """
 
-    def __init__(self, base: Clock | None = None) -> None:
+    def __init__(self, base: Clock | None = None, offset: Offset | None = None) -> None:
         self._base = base or SystemClock()
-        self._offset = timedelta(0)
-        self._lock = threading.Lock()
+        self._offset: Offset = offset or LocalOffset()
+
+    def keep_offset_in(self, offset: Offset) -> None:
+        """Read and move the offset there from now on (processes sharing one state)."""
+        self._offset = offset
 
     def now(self) -> datetime:
-        with self._lock:
-            offset = self._offset
-        return self._base.now() + offset
+        return self._base.now() + self._offset.get()
+
+    def new_request(self) -> None:
+        """Called as each request starts: a shared offset is read once per request."""
+        self._offset.refresh()
 
     @property
     def offset_seconds(self) -> float:
-        with self._lock:
-            return self._offset.total_seconds()
+        return self._offset.get().total_seconds()
 
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
             raise ValueError("mock time only moves forward")
-        with self._lock:
-            self._offset += timedelta(seconds=seconds)
+        self._offset.add(seconds)
         return self.now()
 
     def reset(self) -> None:
-        with self._lock:
-            self._offset = timedelta(0)
+        self.set_offset(0.0)
+
+    def set_offset(self, seconds: float) -> None:
+        """Restore a saved offset (a snapshot): the one way time may be set rather than moved."""
+        self._offset.set(seconds)

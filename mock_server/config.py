@@ -64,6 +64,14 @@ class Settings:
     # draw from, and rules loaded at start.
     seed: int = 0
     faults_file: Path | None = None
+    # -- where the state lives (issue 14) --
+    store: str = "memory"  # "memory", or redis://HOST:PORT/DB: one state for many processes
+    store_namespace: str = "ingram-mock"  # Redis key prefix: several mocks on one Redis
+    workers: int = 1  # server processes; more than one needs a shared (Redis) store
+    # A process that claimed shared work (a v7 submission) and died: others retry it after.
+    shared_claim_seconds: float = 30.0
+    state_file: Path | None = None  # restore at start, save periodically and at shutdown
+    state_save_interval: float = 30.0  # seconds between periodic saves (0: only at shutdown)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         known = {f.name for f in fields(self)}
@@ -73,7 +81,7 @@ class Settings:
 _ENV_PREFIX = "INGRAM_MOCK_"
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
-_PATHS = ("fixtures_dir", "contract_path", "violations_report", "faults_file")
+_PATHS = ("fixtures_dir", "contract_path", "violations_report", "faults_file", "state_file")
 _PORTS = ("port",)
 
 

@@ -9,10 +9,13 @@ import threading
 from dataclasses import dataclass, field
 
 from mock_server.clock import AdjustableClock
+from mock_server.codec import Plain
+from mock_server.domain.ports import StoreUnavailable
 from mock_server.domain.service import OrderService
 from mock_server.intake import OrderIntake
 from mock_server.journal import Bounded, JournalEntry, ViolationLog
 from mock_server.ratelimit import RateLimiter
+from mock_server.state import StateParts, export_state, import_state
 from mock_server.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
@@ -69,6 +72,22 @@ class MockControl:
         self.violations.clear(keep_report=True)
         self.clock.reset()
 
+    def state_parts(self) -> StateParts:
+        return StateParts(
+            self.orders.store, self.orders.numbers, self.clock, self.intake, self.webhooks
+        )
+
+    def export_state(self) -> Plain:
+        """The whole state as one versioned document (see `mock_server.state`)."""
+        return export_state(self.state_parts())
+
+    def import_state(self, document: object) -> int:
+        """Replace the state with a snapshot's; raises SnapshotRefused, changing nothing."""
+        count = import_state(self.state_parts(), document)
+        if self._ticker is not None:
+            gc.unfreeze()  # the replaced orders may be collected now
+        return count
+
     def start_ticker(self, interval_seconds: float = 1.0) -> None:
         """Settle due orders on a daemon thread, so events fire as mock time passes."""
         if self._ticker is not None:
@@ -78,6 +97,8 @@ class MockControl:
             while not self._stopping.wait(interval_seconds):
                 try:
                     self.orders.run_due()
+                except StoreUnavailable:
+                    pass  # a shared store out of reach: logged there; the next tick retries
                 except Exception:  # keep ticking: one bad order must not stop time
                     log.exception("background settle failed")
                 # Stored orders live until reset: move them out of the collector's sight, so

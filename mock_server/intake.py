@@ -4,19 +4,22 @@ The HTTP handler only checks the request against the contract and calls `submit`
 queues the submission and returns its confirmation number. A worker thread (or `drain`,
 in tests) hands each submission to `OrderService.create_async`, the use case that
 creates the order as v6 does or reports why not. During a maintenance window the intake
-is paused: submissions are confirmed and wait, and are worked when it resumes.
+is paused: submissions are confirmed and wait, and are worked when it resumes. Where they
+wait is a port (`SubmissionQueue`): this process's memory, or Redis (mock_server.shared).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Protocol
 
 from mock_server.domain.commands import Caller, CreateOrder
 from mock_server.domain.numbers import OrderNumberSequence
-from mock_server.domain.ports import Clock
+from mock_server.domain.ports import Clock, StoreUnavailable
 from mock_server.domain.service import OrderService
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,63 @@ class Submission:
     command: CreateOrder
 
 
+class SubmissionQueue(Protocol):
+    """Where confirmed submissions wait: in this process, or shared (Redis) so any process
+    may create the order and none is lost when the one that confirmed it dies."""
+
+    def put(self, submission: Submission) -> None: ...
+
+    def take(self, timeout: float) -> Submission | None:
+        """The oldest waiting submission, claimed; None if none came within `timeout`."""
+        ...
+
+    def put_back(self, submission: Submission) -> None:
+        """A claimed submission goes back to the head of the queue, unworked (a pause)."""
+        ...
+
+    def done(self, submission: Submission) -> None:
+        """The claimed submission was processed: forget it."""
+        ...
+
+    def pending(self) -> list[Submission]: ...
+
+    def clear(self) -> int: ...
+
+
+class LocalQueue:
+    def __init__(self) -> None:
+        self._items: deque[Submission] = deque()
+        self._ready = threading.Condition()
+
+    def put(self, submission: Submission) -> None:
+        with self._ready:
+            self._items.append(submission)
+            self._ready.notify()
+
+    def take(self, timeout: float) -> Submission | None:
+        with self._ready:
+            if not self._items and timeout > 0:
+                self._ready.wait_for(lambda: bool(self._items), timeout)
+            return self._items.popleft() if self._items else None
+
+    def put_back(self, submission: Submission) -> None:
+        with self._ready:
+            self._items.appendleft(submission)
+
+    def done(self, submission: Submission) -> None:
+        return None
+
+    def pending(self) -> list[Submission]:
+        with self._ready:
+            return list(self._items)
+
+    def clear(self) -> int:
+        with self._ready:
+            dropped = len(self._items)
+            self._items.clear()
+            return dropped
+
+
 class OrderIntake:
     def __init__(
         self,
@@ -37,12 +97,13 @@ class OrderIntake:
         numbers: OrderNumberSequence,
         *,
         background: bool = True,
+        waiting: SubmissionQueue | None = None,
     ) -> None:
         self._orders = orders
         self._clock = clock
         self._numbers = numbers
-        self._queue: deque[Submission] = deque()
-        self._ready = threading.Condition()  # guards the queue and the pause
+        self._queue: SubmissionQueue = waiting or LocalQueue()
+        self._ready = threading.Condition()  # guards the pause
         self._paused = False
         self._background = background
         self._thread: threading.Thread | None = None
@@ -54,9 +115,7 @@ class OrderIntake:
             caller,
             command,
         )
-        with self._ready:
-            self._queue.append(submission)
-            self._ready.notify()
+        self._queue.put(submission)
         if self._background:
             self._ensure_thread()
         return submission
@@ -64,8 +123,7 @@ class OrderIntake:
     @property
     def waiting(self) -> int:
         """Submissions confirmed and not yet worked."""
-        with self._ready:
-            return len(self._queue)
+        return len(self._queue.pending())
 
     def pause(self) -> None:
         """Hold every submission from now on (a maintenance window began)."""
@@ -89,18 +147,40 @@ class OrderIntake:
 
     def discard(self) -> int:
         """Drop every queued submission (reset); returns how many."""
-        with self._ready:
-            dropped = len(self._queue)
-            self._queue.clear()
-            return dropped
+        return self._queue.clear()
+
+    def pending(self) -> list[Submission]:
+        """The submissions still queued, oldest first (a snapshot exports them)."""
+        return self._queue.pending()
+
+    def requeue(self, submissions: list[Submission]) -> None:
+        """Queue restored submissions, as if they had just been confirmed."""
+        for submission in submissions:
+            self._queue.put(submission)
+        if submissions and self._background:
+            self._ensure_thread()
+
+    def start(self) -> None:
+        """Start the worker now (a shared queue may hold other processes' submissions)."""
+        if self._background:
+            self._ensure_thread()
 
     def _next(self, *, block: bool) -> Submission | None:
-        with self._ready:
-            while self._paused or not self._queue:
+        while True:
+            with self._ready:
+                while self._paused:
+                    if not block:
+                        return None
+                    self._ready.wait()
+            submission = self._queue.take(1.0 if block else 0)
+            if submission is None:
                 if not block:
                     return None
-                self._ready.wait()
-            return self._queue.popleft()
+                continue
+            with self._ready:
+                if not self._paused:
+                    return submission
+            self._queue.put_back(submission)  # paused while it was being taken
 
     def _ensure_thread(self) -> None:
         with self._ready:
@@ -112,7 +192,11 @@ class OrderIntake:
 
     def _run(self) -> None:
         while True:
-            submission = self._next(block=True)
+            try:
+                submission = self._next(block=True)
+            except StoreUnavailable:  # a shared queue out of reach (logged there): wait
+                time.sleep(1.0)
+                continue
             if submission is not None:
                 self._process(submission)
 
@@ -123,3 +207,5 @@ class OrderIntake:
             )
         except Exception:  # keep the intake alive; the log says what broke
             log.exception("v7 submission %s failed", submission.confirmation_number)
+            return  # a shared queue hands it out again once its claim lapses
+        self._queue.done(submission)

@@ -110,6 +110,9 @@ class ViolationLog(Bounded[ViolationRecord]):
 
     def extend(self, items: list[ViolationRecord]) -> None:
         super().extend(items)
+        self._append_report(items)
+
+    def _append_report(self, items: list[ViolationRecord]) -> None:
         if self._report is not None and items:
             with self._lock, self._report.open("a", encoding="utf-8") as out:
                 for item in items:

@@ -129,14 +129,34 @@ def load_app(target: str, settings: Settings) -> Any:
     from mock_server.front import Front
 
     app = create_app(settings)
+    if settings.state_file is not None:
+        _keep_state_file(app, settings)
     wsgi = RequestLog(app) if settings.request_log else app
     return Front(wsgi, read_timeout=settings.read_timeout_seconds)
+
+
+def _keep_state_file(app: Any, settings: Settings) -> None:
+    """`--state-file`: restore now; save every interval and when the worker exits."""
+    from multiprocessing import util
+
+    from mock_server.http.context import EXTENSION_KEY
+    from mock_server.state import StateFile
+
+    assert settings.state_file is not None
+    control = app.extensions[EXTENSION_KEY].control
+    keeper = StateFile(settings.state_file, control.export_state, settings.state_save_interval)
+    keeper.restore(control.state_parts())
+    keeper.start()
+    # Granian's worker leaves through multiprocessing's exit path after SIGINT/SIGTERM:
+    # its finalizers run there (atexit would not, in a forked worker).
+    util.Finalize(keeper, keeper.stop, exitpriority=10)
 
 
 def serve_forever(
     settings: Settings, listener: socket.socket, *, threads: int, log_level: str
 ) -> None:
-    """Run granian on `listener` (one worker: the state lives in one process) until Ctrl-C.
+    """Run granian on `listener` until Ctrl-C: one worker process (the state lives in it),
+    or `settings.workers` when the state is shared (Redis), all serving the one socket.
 
     Granian's RSGI interface, with front.py in front of the WSGI app: one event loop thread
     receives each request whole (headers, then body, each within the read timeout) and
@@ -156,7 +176,7 @@ def serve_forever(
         "address": settings.host,
         "port": port,
         "interface": Interfaces.RSGI,
-        "workers": 1,
+        "workers": settings.workers,
         "runtime_threads": 1,
         "log_level": LogLevels(log_level),
         "log_access": False,
@@ -164,6 +184,10 @@ def serve_forever(
         # Headers that do not arrive in time: hyper closes the connection itself.
         "http1_settings": HTTP1Settings(header_read_timeout=header_ms),
     }
+    if settings.workers > 1:
+        # A forked worker still loading the app has the supervisor's signal handlers and
+        # would miss the stop; stop waiting for it after a while (its state is in Redis).
+        options["workers_kill_timeout"] = 5
     if multiprocessing.get_start_method() == "fork":
         server: Any = _on_socket(Server, listener)("mock_server.serving:load_app", **options)
     else:

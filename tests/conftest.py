@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, settings
 from mock_server.app import create_app
 from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
+from mock_server.domain.ports import OrderStore
+from mock_server.store import InMemoryOrderStore
 from tests.fakes import RecordingSink
 
 settings.register_profile(
@@ -46,9 +48,62 @@ def events() -> RecordingSink:
     return RecordingSink()
 
 
+# -- the store behind the app: in memory, or shared in Redis (issue 14) ------------------
+# A module marked `pytest.mark.stores` runs each test that reaches the store once per
+# backend; every other test uses the in-memory default.
+
+STORES = ("memory", "redis")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store_kind" in metafunc.fixturenames and metafunc.definition.get_closest_marker("stores"):
+        metafunc.parametrize("store_kind", STORES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    from tests.redis_support import RedisMissing, redis_server
+
+    try:
+        with redis_server() as url:
+            yield url
+    except RedisMissing as why:
+        pytest.skip(f"no Redis for the shared-store tests: {why}")
+
+
 @pytest.fixture
-def app(clock: AdjustableClock, events: RecordingSink) -> Flask:
-    return create_app(Settings(), clock=clock, events=events)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "memory"))
+
+
+@pytest.fixture
+def store_settings(store_kind: str, request: pytest.FixtureRequest) -> Iterator[Settings]:
+    """Settings naming the store: a fresh Redis namespace per test, dropped afterwards."""
+    if store_kind == "memory":
+        yield Settings()
+        return
+    from tests.redis_support import drop_namespace, fresh_namespace
+
+    url = request.getfixturevalue("redis_url")
+    namespace = fresh_namespace()
+    yield Settings(store=url, store_namespace=namespace)
+    drop_namespace(url, namespace)
+
+
+@pytest.fixture
+def store(store_settings: Settings) -> OrderStore:
+    """A bare OrderStore of the chosen kind (domain-level tests)."""
+    if store_settings.store == "memory":
+        return InMemoryOrderStore()
+    from mock_server.shared.connection import connect
+    from mock_server.shared.orders import RedisOrderStore
+
+    return RedisOrderStore(connect(store_settings.store), store_settings.store_namespace)
+
+
+@pytest.fixture
+def app(clock: AdjustableClock, events: RecordingSink, store_settings: Settings) -> Flask:
+    return create_app(store_settings, clock=clock, events=events)
 
 
 @pytest.fixture

@@ -53,7 +53,9 @@ class LiveServer:
         return str(answer.json()["access_token"])
 
 
-def start_server(args: Sequence[str] = (), *, ready_timeout: float = 15.0) -> LiveServer:
+def start_server(
+    args: Sequence[str] = (), *, ready_timeout: float = 15.0, env: dict[str, str] | None = None
+) -> LiveServer:
     """Run `ingram-mock serve` bound to 127.0.0.1 and wait until it answers."""
     port = free_port()
     # --quiet: no request log, which would fill the unread pipe and stall the server.
@@ -64,7 +66,7 @@ def start_server(args: Sequence[str] = (), *, ready_timeout: float = 15.0) -> Li
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process)
     deadline = time.monotonic() + ready_timeout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Protocol
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SPACE = len(_ALPHABET) ** 5  # five characters after the prefix: "20-RD3QV"
@@ -11,18 +12,57 @@ _SPACE = len(_ALPHABET) ** 5  # five characters after the prefix: "20-RD3QV"
 _STRIDE = 24_036_583
 
 
-class OrderNumberSequence:
-    """Hands out `PP-XXXXX` numbers; survives `/__admin/reset` so numbers are never reused."""
+class Counter(Protocol):  # a port (re-exported by ports.py)
+    """A sequence of integers, each handed out once (shared when the state is shared)."""
 
-    def __init__(self, start: int = 7_654_321) -> None:
-        self._start = start
+    def take(self) -> int: ...
+
+    def peek(self) -> int:
+        """The next value `take` would hand out."""
+        ...
+
+    def skip_to(self, value: int) -> None:
+        """Never hand out a value below `value` (a restored snapshot's sequence)."""
+        ...
+
+
+START = 7_654_321
+
+
+class LocalCounter:
+    """The in-process `Counter`: an integer behind a lock."""
+
+    def __init__(self, start: int = START) -> None:
         self._next = start
         self._lock = threading.Lock()
 
-    def next_order_number(self, prefix: str) -> str:
+    def take(self) -> int:
         with self._lock:
             n = self._next
             self._next += 1
+        return n
+
+    def peek(self) -> int:
+        with self._lock:
+            return self._next
+
+    def skip_to(self, value: int) -> None:
+        with self._lock:
+            self._next = max(self._next, value)
+
+
+class OrderNumberSequence:
+    """Hands out `PP-XXXXX` numbers; survives `/__admin/reset` so numbers are never reused.
+
+    The counter behind it is a port: several processes sharing one state share one counter.
+    """
+
+    def __init__(self, start: int = START, counter: Counter | None = None) -> None:
+        self._start = start
+        self.counter: Counter = counter or LocalCounter(start)
+
+    def next_order_number(self, prefix: str) -> str:
+        n = self.counter.take()
         if n - self._start >= _SPACE:
             raise RuntimeError("order number space exhausted")
         code = (n * _STRIDE) % _SPACE
@@ -37,9 +77,7 @@ class OrderNumberSequence:
 
         `stamp` is the 12-digit yymmddHHMMSS of the request; a counter makes it unique.
         """
-        with self._lock:
-            n = self._next
-            self._next += 1
+        n = self.counter.take()
         return f"{country_code.upper()}-I-T-{stamp}{n % 10**8:08d}"
 
 

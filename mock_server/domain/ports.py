@@ -6,7 +6,7 @@ webhook dispatcher implements `EventSink`. The domain imports only this module, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -23,9 +23,19 @@ class Clock(Protocol):
         ...
 
 
+class StoreConflict(Exception):
+    """Another writer changed what this unit of work read: nothing was saved; run it again."""
+
+
+class StoreUnavailable(Exception):
+    """The store's backend cannot be reached (or stays too contended): nothing was saved."""
+
+
 class OrderStore(Protocol):
     def atomically(self) -> AbstractContextManager[object]:
-        """Hold exclusive access for a read-modify-write sequence (re-entrant)."""
+        """One read-modify-write unit (re-entrant). What is read and changed inside it is
+        saved together when it ends; a shared store may instead raise StoreConflict on
+        exit (nothing saved), and the caller runs the unit again on fresh reads."""
         ...
 
     def add(self, order: Order) -> None: ...
@@ -55,6 +65,10 @@ class OrderStore(Protocol):
     def reset(self) -> None: ...
 
     def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Order]:
+        """Every order, oldest first (a copy of the list: snapshots walk it)."""
+        ...
 
 
 class EventSink(Protocol):

@@ -8,11 +8,14 @@ snapshot taken inside it; events are published only after the lock is released.
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from mock_server.domain.accounts import AccountBook
 from mock_server.domain.addresses import check_create_addresses, check_modify_address
@@ -39,7 +42,14 @@ from mock_server.domain.numbers import (
     OrderNumberSequence,
     base_order_number,
 )
-from mock_server.domain.ports import Clock, EventSink, NullSink, OrderStore
+from mock_server.domain.ports import (
+    Clock,
+    EventSink,
+    NullSink,
+    OrderStore,
+    StoreConflict,
+    StoreUnavailable,
+)
 from mock_server.domain.pricing import freight
 from mock_server.domain.quotes import QuoteBook
 from mock_server.domain.search import SearchCriteria, SearchPage, page_of
@@ -61,6 +71,27 @@ class ModifyResult:
     rejected: list[RejectedLine] = field(default_factory=list)
     change_description: str = ""
     modified_at: datetime | None = None
+
+
+_R = TypeVar("_R")
+_MAX_ATTEMPTS = 50  # a shared store's conflicts: each rerun reads what the winner wrote
+
+
+def _rerun_on_conflict(case: Callable[..., _R]) -> Callable[..., _R]:
+    """A use case a shared store may run again: when its unit of work ends in
+    StoreConflict nothing was saved and no event published, so the case is simply called
+    again on fresh reads (it changes only what it read). In memory there is no conflict."""
+
+    @functools.wraps(case)
+    def rerun(*args: Any, **kwargs: Any) -> _R:
+        for _ in range(_MAX_ATTEMPTS):
+            try:
+                return case(*args, **kwargs)
+            except StoreConflict:
+                continue
+        raise StoreUnavailable(f"still conflicting after {_MAX_ATTEMPTS} attempts")
+
+    return rerun
 
 
 class _Scope:
@@ -132,6 +163,7 @@ class OrderService:
             command.ship_to, command.end_user, command.reseller, caller.country_code
         )
 
+    @_rerun_on_conflict
     def create(
         self, caller: Caller, command: CreateOrder, *, confirmation_number: str = ""
     ) -> CreateResult:
@@ -232,6 +264,7 @@ class OrderService:
 
     # -- read ---------------------------------------------------------------------------
 
+    @_rerun_on_conflict
     def get(
         self,
         caller: Caller,
@@ -252,6 +285,7 @@ class OrderService:
                 return simulate_status(order, simulate, now, self.pace)
             return work.snapshot(order)
 
+    @_rerun_on_conflict
     def search(self, caller: Caller, criteria: SearchCriteria) -> SearchPage:
         now = self.clock.now()
         with self._unit_of_work() as work:
@@ -263,6 +297,7 @@ class OrderService:
 
     # -- modify, release, cancel --------------------------------------------------------
 
+    @_rerun_on_conflict
     def modify(
         self,
         caller: Caller,
@@ -305,6 +340,7 @@ class OrderService:
             self.store.schedule(stored)
             return ModifyResult(answer, rejected, "; ".join(descriptions), now)
 
+    @_rerun_on_conflict
     def cancel(self, caller: Caller, order_number: str, *, region_code: str | None = None) -> Order:
         """Cancel a held order. Raises OrderNotFound, CancellationRefused."""
         now = self.clock.now()
@@ -332,6 +368,7 @@ class OrderService:
 
     # -- time ---------------------------------------------------------------------------
 
+    @_rerun_on_conflict
     def run_due(self) -> int:
         """Settle every order whose timed step has come; returns how many were settled."""
         now = self.clock.now()

@@ -7,15 +7,18 @@ import math
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+import orjson
 from flask import Blueprint, Response, request
 
 from mock_server.config import is_loopback_name
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.http.context import is_json_media_type, services
 from mock_server.http.errors import empty_response, error_response, json_response
+from mock_server.state import SnapshotRefused
 from mock_server.webhooks import Registration
 
 admin = Blueprint("admin", __name__, url_prefix="/__admin")
+_MAX_SNAPSHOT_BYTES = 1024**3
 
 
 def _bad_request(message: str, field: str, value: Any = None) -> NoReturn:
@@ -108,6 +111,28 @@ def health() -> Response:
 def reset() -> Response:
     services().reset()
     return json_response({"status": "reset"})
+
+
+@admin.get("/state")
+def export_state() -> Response:
+    return json_response(services().control.export_state())
+
+
+@admin.put("/state")
+def import_state() -> Response:
+    # A snapshot is as big as the state: the 1 MiB limit of API bodies does not apply.
+    request.max_content_length = _MAX_SNAPSHOT_BYTES
+    try:
+        body = orjson.loads(request.get_data())
+    except orjson.JSONDecodeError as error:
+        _bad_request(f"Malformed JSON: {error}", "body")
+    try:
+        count = services().control.import_state(body)
+    except SnapshotRefused as error:
+        return error_response(
+            400, "/errors/validation-failed", "Snapshot refused", [FieldProblem("body", str(error))]
+        )
+    return json_response({"status": "imported", "orders": count})
 
 
 @admin.get("/clock")

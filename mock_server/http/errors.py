@@ -22,6 +22,7 @@ from mock_server.domain.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from mock_server.domain.ports import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,17 @@ def register_error_handlers(app: Flask) -> None:
         response = error_response(status, f"/errors/http-{status}", message)
         if status == 405 and error.get_response().headers.get("Allow"):
             response.headers["Allow"] = error.get_response().headers["Allow"]
+        return response
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(error: StoreUnavailable) -> Response:
+        # Logged where it happened (shared.connection); the client may simply retry.
+        response = error_response(
+            503,
+            "/errors/service-unavailable",
+            "The mock's shared state is unreachable right now; retry shortly",
+        )
+        response.headers["Retry-After"] = "1"
         return response
 
     @app.errorhandler(Exception)

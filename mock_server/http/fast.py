@@ -69,6 +69,7 @@ class FastPath:
         if not self.active or self._faults.active or environ.get("QUERY_STRING"):
             return self.app(environ, start_response)
         started = time.perf_counter()
+        self.svc.clock.new_request()  # a shared clock offset: read once per request
         method = environ["REQUEST_METHOD"]
         full_path = environ["PATH_INFO"]
         path = full_path.removeprefix(_SANDBOX) if full_path.startswith(_SANDBOX) else full_path

@@ -15,6 +15,7 @@ from typing import Any
 from mock_server.domain.events import OrderEvent
 from mock_server.webhooks.envelope import event_body
 from mock_server.webhooks.outbox import (
+    DEAD,
     PENDING,
     Delivery,
     Outbox,
@@ -25,6 +26,9 @@ from mock_server.webhooks.outbox import (
 from mock_server.webhooks.registry import Registration, Registry
 from mock_server.webhooks.senders import HttpSender, Sender
 from mock_server.webhooks.worker import DeliveryWorkers, RetryPolicy
+
+# (sender, policy) -> the registry, outbox and workers kept outside this process.
+SharedParts = Callable[[Sender, RetryPolicy], tuple[Registry, Outbox, DeliveryWorkers]]
 
 
 class WebhookDispatcher:
@@ -38,13 +42,17 @@ class WebhookDispatcher:
         policy: RetryPolicy | None = None,
         history: int = 1000,
         max_dead_letters: int = 10_000,
+        shared: SharedParts | None = None,
     ) -> None:
         self._render = render
-        self._registry = Registry()
-        self._outbox = Outbox(history, max_dead_letters)
-        self._workers = DeliveryWorkers(
-            self._outbox, sender or HttpSender(), policy or RetryPolicy()
-        )
+        sender = sender or HttpSender()
+        policy = policy or RetryPolicy()
+        if shared is None:
+            self._registry = Registry()
+            self._outbox = Outbox(history, max_dead_letters)
+            self._workers = DeliveryWorkers(self._outbox, sender, policy)
+        else:  # one registry and outbox for every process (Redis)
+            self._registry, self._outbox, self._workers = shared(sender, policy)
 
     @property
     def policy(self) -> RetryPolicy:
@@ -94,6 +102,26 @@ class WebhookDispatcher:
         if delivery is not None:
             self._workers.submit(delivery)
         return delivery
+
+    def undelivered(self) -> list[Delivery]:
+        """Pending deliveries and dead letters (what a snapshot keeps)."""
+        return self._outbox.undelivered()
+
+    def restore(self, registrations: list[Registration], deliveries: list[Delivery]) -> None:
+        """Replace registrations and undelivered events with a snapshot's; pending ones
+        are sent again (their attempts so far are kept)."""
+        self.reset()
+        self._registry.replace(registrations)
+        for delivery in deliveries:
+            if delivery.state == DEAD:
+                self._outbox.keep_dead(delivery)
+            else:
+                self._outbox.add(delivery)
+                self._workers.submit(delivery)
+
+    def start(self) -> None:
+        """Start delivering now: a shared outbox may hold other processes' events."""
+        self._workers.start()
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until nothing is pending or in flight (tests and shutdown). Bounded."""

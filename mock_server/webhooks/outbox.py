@@ -82,6 +82,17 @@ class Outbox:
             self._pending[delivery.id] = delivery
             return delivery
 
+    def undelivered(self) -> list[Delivery]:
+        """Dead letters and pending deliveries (what a snapshot keeps)."""
+        with self._lock:
+            return [*self._dead.values(), *self._pending.values()]
+
+    def keep_dead(self, delivery: Delivery) -> None:
+        """A restored dead letter, as it was."""
+        with self._lock:
+            delivery.state = DEAD
+            self._dead[delivery.id] = delivery
+
     def deliveries(self) -> list[Delivery]:
         with self._lock:
             return [*self._finished, *self._dead.values(), *self._pending.values()]

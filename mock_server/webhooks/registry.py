@@ -30,6 +30,10 @@ class Registry:
         with self._lock:
             return list(self._registrations.values())
 
+    def replace(self, registrations: list[Registration]) -> None:
+        with self._lock:
+            self._registrations = {r.customer_number: r for r in registrations}
+
     def clear(self) -> None:
         with self._lock:
             self._registrations.clear()

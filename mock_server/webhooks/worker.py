@@ -88,6 +88,9 @@ class DeliveryWorkers:
         if thread is not None:
             thread.start()
 
+    def start(self) -> None:
+        """Nothing to do: a receiver's thread starts with its first event."""
+
     def clear(self) -> None:
         """Forget every queued send (reset); an attempt in flight finishes and is dropped."""
         with self._lock:

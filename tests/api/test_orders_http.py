@@ -11,6 +11,7 @@ from mock_server.contract import load_contract
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, new_order, order_headers
 
 CONTRACT = load_contract()
+pytestmark = pytest.mark.stores  # each test against the in-memory and the Redis store
 
 
 def valid(schema: str, body: Any) -> None:

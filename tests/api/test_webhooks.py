@@ -32,6 +32,8 @@ from tests.fakes import Endpoint, RecordingSender
 from tests.live import free_port, start_server
 from tests.receiver import Received, Receiver
 
+pytestmark = pytest.mark.stores
+
 FAST = RetryPolicy(first_backoff=0.01, max_backoff=0.05, max_attempts=4, timeout=2)
 SECRET = "partner-shared-secret"
 HOOK_URL = "http://partner.test/hooks/orders"  # never resolved: the recording sender answers
@@ -113,9 +115,9 @@ class Mock:
         return deliveries
 
 
-def mock_with(sender: Sender | None) -> Iterator[Mock]:
+def mock_with(sender: Sender | None, settings: Settings | None = None) -> Iterator[Mock]:
     clock = AdjustableClock(FrozenClock())
-    settings = Settings()
+    settings = settings or Settings()
     services = build_services(settings, clock=clock, webhook_sender=sender, retry_policy=FAST)
     client = create_app(settings, clock=clock, services=services).test_client()
     recording = sender if isinstance(sender, RecordingSender) else None
@@ -126,15 +128,16 @@ def mock_with(sender: Sender | None) -> Iterator[Mock]:
 
 
 @pytest.fixture
-def mock() -> Iterator[Mock]:
-    """The mock with a recording sender: what was sent, without a socket."""
-    yield from mock_with(RecordingSender())
+def mock(store_settings: Settings) -> Iterator[Mock]:
+    """The mock with a recording sender: what was sent, without a socket. Its outbox and
+    registrations are in memory, or shared in Redis (the `stores` marker)."""
+    yield from mock_with(RecordingSender(), store_settings)
 
 
 @pytest.fixture
-def http_mock() -> Iterator[Mock]:
+def http_mock(store_settings: Settings) -> Iterator[Mock]:
     """The mock with its real HTTP sender, for tests about delivery over the wire."""
-    yield from mock_with(None)
+    yield from mock_with(None, store_settings)
 
 
 def endpoint(mock: Mock, url: str, **script: int) -> Endpoint:

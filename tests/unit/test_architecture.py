@@ -80,6 +80,9 @@ def test_the_domain_imports_only_the_domain_and_no_io() -> None:
         "mock_server.faults",
         "mock_server.timeline",
         "mock_server.browse",
+        "mock_server.codec",
+        "mock_server.state",
+        "mock_server.shared",
     ],
 )
 def test_adapters_never_import_http_app_cli_or_wiring(adapter: str) -> None:

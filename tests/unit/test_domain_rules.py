@@ -27,6 +27,7 @@ from mock_server.domain.errors import (
 )
 from mock_server.domain.events import EventKind
 from mock_server.domain.numbers import OrderNumberSequence, base_order_number
+from mock_server.domain.ports import OrderStore
 from mock_server.domain.service import OrderService
 from mock_server.domain.status import (
     HOLD_TRANSITIONS,
@@ -35,7 +36,6 @@ from mock_server.domain.status import (
     check_transition,
 )
 from mock_server.fixtures import load_catalog, load_regions
-from mock_server.store import InMemoryOrderStore
 from tests.fakes import RecordingSink
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -53,10 +53,13 @@ def sink() -> RecordingSink:
     return RecordingSink()
 
 
+pytestmark = pytest.mark.stores  # every rule holds on the in-memory and the Redis store
+
+
 @pytest.fixture
-def service(clock: FrozenClock, sink: RecordingSink) -> OrderService:
+def service(clock: FrozenClock, sink: RecordingSink, store: OrderStore) -> OrderService:
     return OrderService(
-        InMemoryOrderStore(),
+        store,
         load_catalog(FIXTURES),
         load_regions(FIXTURES),
         clock,
@@ -182,6 +185,21 @@ def test_held_order_is_voided_at_exactly_24_hours(
         service.cancel(ME, order.number)
 
 
+def test_a_refused_modify_keeps_and_announces_the_void_it_found(
+    service: OrderService, clock: FrozenClock, sink: RecordingSink
+) -> None:
+    """The void found while settling a refused modify stays (in Redis too) and is announced
+    once: later reads find the order voided and emit nothing more."""
+    order = service.create(ME, command(hold=True)).order
+    clock.advance(24 * 3600 + 1)
+    with pytest.raises(ModificationRefused):
+        service.modify(ME, order.number, ModifyOrder(notes="late"))
+    assert sink.kinds(order.number).count(EventKind.VOIDED) == 1
+    assert service.store.due(clock.now()) == []  # saved, timer included: nothing left due
+    assert service.get(ME, order.number).hold is HoldState.VOIDED
+    assert sink.kinds(order.number).count(EventKind.VOIDED) == 1
+
+
 def test_release_is_final_and_cancel_only_while_held(service: OrderService) -> None:
     held = service.create(ME, command("A", hold=True)).order
     service.modify(ME, held.number, ModifyOrder(), release=True)
@@ -285,6 +303,29 @@ def test_concurrent_creates_lose_nothing(service: OrderService) -> None:
     page = service.search(ME, SearchCriteria(page_size=100))
     assert page.records_found == 400
     assert len(service.store) == 400
+
+
+def test_one_po_raced_by_many_threads_is_placed_once(service: OrderService) -> None:
+    """The PO rule under contention: on Redis the check is optimistic and the commit
+    script refuses a PO taken meanwhile, so exactly one create wins."""
+    outcomes: list[str] = []
+    barrier = threading.Barrier(6)
+
+    def place() -> None:
+        barrier.wait(10)
+        try:
+            service.create(ME, command("RACED"))
+            outcomes.append("placed")
+        except ValidationFailed:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=place) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["placed"] + ["refused"] * 5
+    assert len(service.store) == 1
 
 
 def test_freight_is_in_the_regions_currency(service: OrderService) -> None:

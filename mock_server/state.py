@@ -1,0 +1,248 @@
+"""Snapshots of the whole mock state: `/__admin/state` and `serve --state-file`.
+
+A snapshot is one versioned JSON document: orders (with everything that happened to them),
+the order-number sequence, v7 submissions not yet processed, webhook registrations and
+undelivered events, and the mock-time offset. Importing decodes the whole document before
+changing anything, so a snapshot that does not decode changes nothing. Files are written
+to a temporary sibling and renamed over the target: a crash leaves the old file or the new
+one, never a torn one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from mock_server.clock import AdjustableClock
+from mock_server.codec import (
+    CodecError,
+    Plain,
+    order_from_plain,
+    order_to_plain,
+    submission_from_plain,
+    submission_to_plain,
+)
+from mock_server.domain.models import Order
+from mock_server.domain.numbers import OrderNumberSequence
+from mock_server.domain.ports import OrderStore
+from mock_server.intake import OrderIntake, Submission
+from mock_server.webhooks import Attempt, Delivery, Registration, WebhookDispatcher
+
+log = logging.getLogger(__name__)
+
+KIND = "ingram-mock-state"
+VERSION = 1
+
+
+class SnapshotRefused(ValueError):
+    """The document is not a snapshot this mock can import; nothing was changed."""
+
+
+@dataclass(slots=True)
+class StateParts:
+    """Everything a snapshot covers, as wired by bootstrap."""
+
+    store: OrderStore
+    numbers: OrderNumberSequence
+    clock: AdjustableClock
+    intake: OrderIntake
+    webhooks: WebhookDispatcher
+
+
+@dataclass(slots=True)
+class _Decoded:
+    orders: list[Order]
+    next_number: int
+    offset_seconds: float
+    submissions: list[Submission]
+    registrations: list[Registration]
+    deliveries: list[Delivery]
+
+
+def export_state(parts: StateParts) -> Plain:
+    with parts.store.atomically():
+        orders = [order_to_plain(order) for order in parts.store]
+    return {
+        "kind": KIND,
+        "version": VERSION,
+        "savedAt": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "clock": {"offsetSeconds": parts.clock.offset_seconds},
+        "sequence": {"next": parts.numbers.counter.peek()},
+        "orders": orders,
+        "submissions": [
+            submission_to_plain(s.confirmation_number, s.caller, s.command)
+            for s in parts.intake.pending()
+        ],
+        "webhooks": {
+            # Secrets are kept: a restored registration must sign as the original did.
+            "registrations": [
+                {"url": r.url, "secret": r.secret, "customerNumber": r.customer_number}
+                for r in parts.webhooks.registrations()
+            ],
+            "deliveries": [_delivery_to_plain(d) for d in parts.webhooks.undelivered()],
+        },
+    }
+
+
+def import_state(parts: StateParts, document: Any) -> int:
+    """Replace the state with the snapshot's; returns how many orders it holds.
+    Raises SnapshotRefused, changing nothing."""
+    decoded = _decode(document)
+    parts.intake.discard()
+    with parts.store.atomically():
+        parts.store.reset()
+        for order in decoded.orders:
+            parts.store.add(order)
+    parts.numbers.counter.skip_to(decoded.next_number)
+    parts.clock.set_offset(decoded.offset_seconds)
+    parts.webhooks.restore(decoded.registrations, decoded.deliveries)
+    parts.intake.requeue(decoded.submissions)
+    return len(decoded.orders)
+
+
+def _decode(document: Any) -> _Decoded:
+    if not isinstance(document, dict) or document.get("kind") != KIND:
+        raise SnapshotRefused(f"not an ingram-mock state snapshot (expected kind {KIND!r})")
+    version = document.get("version")
+    if version != VERSION:
+        raise SnapshotRefused(
+            f"snapshot version {version!r} is not supported; this mock reads version {VERSION}"
+        )
+    try:
+        orders = [order_from_plain(item) for item in document.get("orders", [])]
+        numbers = {order.number for order in orders}
+        if len(numbers) != len(orders):
+            raise SnapshotRefused("the snapshot holds two orders with one number")
+        submissions = [
+            Submission(*submission_from_plain(item)) for item in document.get("submissions", [])
+        ]
+        hooks = document.get("webhooks", {})
+        registrations = [
+            Registration(str(r["url"]), str(r.get("secret", "")), r.get("customerNumber") or None)
+            for r in hooks.get("registrations", [])
+        ]
+        deliveries = [_delivery_from_plain(d) for d in hooks.get("deliveries", [])]
+        return _Decoded(
+            orders=orders,
+            next_number=int(document.get("sequence", {}).get("next", 0)),
+            offset_seconds=float(document.get("clock", {}).get("offsetSeconds", 0.0)),
+            submissions=submissions,
+            registrations=registrations,
+            deliveries=deliveries,
+        )
+    except SnapshotRefused:
+        raise
+    except (CodecError, AttributeError, KeyError, TypeError, ValueError) as error:
+        raise SnapshotRefused(f"the snapshot does not decode: {error}") from error
+
+
+def _delivery_to_plain(delivery: Delivery) -> Plain:
+    data = delivery.as_json()
+    data["secret"] = delivery.secret
+    return data
+
+
+def _delivery_from_plain(data: Plain) -> Delivery:
+    return Delivery(
+        id=str(data["id"]),
+        event_id=str(data["event_id"]),
+        event_type=str(data["event_type"]),
+        order_number=str(data.get("order_number", "")),
+        customer_number=str(data.get("customer_number", "")),
+        url=str(data["url"]),
+        state=str(data.get("state", "pending")),
+        created_at=str(data.get("created_at", "")),
+        body=data["body"],
+        attempts=[
+            Attempt(str(a["at"]), a.get("status"), str(a.get("error", "")))
+            for a in data.get("attempts", [])
+        ],
+        secret=str(data.get("secret", "")),
+    )
+
+
+# -- files ------------------------------------------------------------------------------
+
+
+def write_atomically(path: Path, document: Plain) -> None:
+    """Write `document` to `path` through a temporary sibling and a rename."""
+    path = path.resolve()
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(orjson.dumps(document))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_file(path: Path) -> Any | None:
+    """The document in `path`, or None when there is no file yet."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise SnapshotRefused(f"{path} is not JSON: {error}") from error
+
+
+class StateFile:
+    """`serve --state-file`: restore at start, save every `interval` seconds and at stop."""
+
+    def __init__(
+        self,
+        path: Path,
+        export: Callable[[], Plain],
+        interval: float = 30.0,
+    ) -> None:
+        self.path = path
+        self._export = export
+        self._interval = interval
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def restore(self, parts: StateParts) -> int:
+        document = read_file(self.path)
+        if document is None:
+            return 0
+        count = import_state(parts, document)
+        log.warning("restored %d orders from %s", count, self.path)
+        return count
+
+    def save(self) -> None:
+        with self._lock:  # the ticker and shutdown must not interleave two writes
+            write_atomically(self.path, self._export())
+
+    def start(self) -> None:
+        if self._interval <= 0 or self._thread is not None:
+            return
+
+        def run() -> None:
+            while not self._stopping.wait(self._interval):
+                try:
+                    self.save()
+                except Exception:  # keep saving: a full disk now may be free later
+                    log.exception("saving the state to %s failed", self.path)
+
+        self._thread = threading.Thread(target=run, name="ingram-mock-state-saver", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the periodic saves and write the state one last time."""
+        self._stopping.set()
+        self.save()
