@@ -48,7 +48,7 @@ class ClientApp:
         return cls(client_id, secret, customer.strip())
 
 
-def _same(given: str, expected: str) -> bool:
+def same_secret(given: str, expected: str) -> bool:
     """Constant-time comparison of text: compare_digest takes str only when it is ASCII."""
     return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))
 
@@ -111,11 +111,12 @@ class TokenAuthority:
         customer = ""
         if self._client_id or self._client_secret or self._apps:
             app = self._apps.get(client_id)
-            if app is not None and _same(client_secret, app.client_secret):
+            if app is not None and same_secret(client_secret, app.client_secret):
                 customer = app.customer_number
             elif not (
                 (self._client_id or self._client_secret)
-                and _same(client_id, self._client_id) & _same(client_secret, self._client_secret)
+                and same_secret(client_id, self._client_id)
+                & same_secret(client_secret, self._client_secret)
             ):
                 raise InvalidClient()
         expiry = int(self._now()) + self._ttl
@@ -137,7 +138,7 @@ class TokenAuthority:
                 raise Unauthorized("Access token expired")
             return seen[1]
         payload, _, signature = token.rpartition(".")
-        if not payload or not _same(signature, self._sign(payload)):
+        if not payload or not same_secret(signature, self._sign(payload)):
             raise Unauthorized("Invalid access token")
         expiry, _, rest = payload.partition(".")
         if not expiry.isdigit() or int(expiry) <= self._now():

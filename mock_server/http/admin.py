@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import math
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
@@ -10,6 +9,7 @@ from urllib.parse import urlsplit
 import orjson
 from flask import Blueprint, Response, request
 
+from mock_server.auth import same_secret
 from mock_server.config import is_loopback_name
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.http.context import is_json_media_type, services
@@ -63,8 +63,7 @@ def token_matches(expected: str, sent: str = "") -> bool:
     if not sent and scheme.lower() == "bearer":
         sent = credentials.strip()
     sent = sent or request.cookies.get(ADMIN_COOKIE, "")
-    # Bytes: compare_digest refuses non-ASCII str, and a header may carry anything.
-    return hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), expected.encode())
+    return same_secret(sent, expected)
 
 
 @admin.before_request

@@ -7,8 +7,6 @@ so an event of a previous test that is still on its way is dropped, never seen b
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import json
 import threading
@@ -23,8 +21,12 @@ _DEFAULT = "-"  # the path segment of the registration for every customer
 
 
 def signature(secret: str, event_id: str) -> str:
-    digest = hmac.new(secret.encode(), event_id.encode(), hashlib.sha512).digest()
-    return base64.b64encode(digest).decode()
+    """What the mock signs an event with: the one implementation, in mock_server.webhooks.
+    Imported on first use: the plugin loads with every pytest run, the webhook package
+    (orjson, the domain) only when an event arrives."""
+    from mock_server.webhooks.signing import signature as sign
+
+    return sign(secret, event_id)
 
 
 @dataclass(frozen=True, slots=True)
