@@ -76,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from granian.log import LogLevels
     from granian.server import Server
 
+    from mock_server.serving import event_loop
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=1)
@@ -90,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         interface=Interfaces.RSGI if args.front else Interfaces.WSGI,
         workers=1,
         blocking_threads=1 if args.front else args.threads,
+        loop=event_loop(),  # the loop `ingram-mock serve` runs
         log_level=LogLevels("warning"),
         log_access=False,
     )

@@ -178,6 +178,7 @@ def serve_forever(
         "interface": Interfaces.RSGI,
         "workers": settings.workers,
         "runtime_threads": 1,
+        "loop": event_loop(),
         "log_level": LogLevels(log_level),
         "log_access": False,
         "http": HTTPModes.http1,  # clients speak HTTP/1.1 here; skipping detection is cheaper
@@ -197,6 +198,19 @@ def serve_forever(
         listener.close()
         server = Server("mock_server.serving:load_app", **options)
     server.serve(target_loader=partial(load_app, settings=settings))
+
+
+def event_loop() -> Any:
+    """The worker's event loop: rloop (granian's loop, written in Rust) where it is installed.
+
+    The front awaits each request body on the loop, and rloop wakes it about 40 % cheaper
+    than asyncio's own loop: POST create gained 40 %, GET details 8 % side by side
+    (benchmarks/RESULTS.md). Where rloop has no build (Windows), asyncio's loop serves."""
+    from importlib.util import find_spec
+
+    from granian.constants import Loops
+
+    return Loops.rloop if find_spec("rloop") is not None else Loops.asyncio
 
 
 def _on_socket(server_class: Any, listener: socket.socket) -> Any:
