@@ -109,7 +109,9 @@ class LineBuilder:
             elif not self._shippable(product, region, line.warehouse_id):
                 code, reason = "EW", f"BR-CANT-SHIP {product.ingram_part_number}"
             else:
-                accepted.append(replace(line, part_number=product.ingram_part_number))
+                if line.part_number != product.ingram_part_number:  # named another way
+                    line = replace(line, part_number=product.ingram_part_number)
+                accepted.append(line)
                 continue
             rejected.append(
                 RejectedLine(
@@ -185,9 +187,15 @@ class LineBuilder:
         """The region's warehouse, among those allowed to ship the product, with the most
         units on hand (the first of them if none has any)."""
         stock: Mapping[str, int] = product.stock
-        allowed = [w for w in region.warehouse_ids if product.ships_from_warehouse(w)]
-        best = max(allowed or region.warehouse_ids, key=lambda wid: stock.get(wid, 0))
-        return best, stock.get(best, 0)
+        best, most = "", -1
+        for warehouse_id in region.warehouse_ids:  # a loop: this runs for every new line
+            on_hand = stock.get(warehouse_id, 0)
+            if on_hand > most and product.ships_from_warehouse(warehouse_id):
+                best, most = warehouse_id, on_hand
+        if not best:  # no warehouse of the region may ship it: the best stocked of them all
+            best = max(region.warehouse_ids, key=lambda wid: stock.get(wid, 0))
+            most = stock.get(best, 0)
+        return best, most
 
     def apply_change(
         self,

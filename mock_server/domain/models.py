@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
+from mock_server.domain.copies import copy_slots, shallow_copy
 from mock_server.domain.status import (
     HoldState,
     LineStatus,
@@ -18,7 +19,6 @@ from mock_server.domain.status import (
 )
 
 Address = dict[str, str]
-_T = TypeVar("_T")
 
 
 # Carriers a shipment may go with when the order asked for none; the shipment's seed picks
@@ -200,6 +200,8 @@ class OrderLine:
 
     @property
     def shipped_quantity(self) -> int:
+        if not self.shipments:  # most lines: asked on every status, so skip the generator
+            return 0
         return sum(s.quantity for s in self.shipments)
 
     @property
@@ -220,7 +222,7 @@ class OrderLine:
 
     def copy(self) -> OrderLine:
         """A detached copy: shipments are immutable and shared."""
-        return _shallow_copy(self)
+        return shallow_copy(self)
 
     def status(self, hold: HoldState, now: datetime) -> LineStatus:
         if hold is HoldState.ON_HOLD:
@@ -366,14 +368,13 @@ class Order:
     def adopt(self, draft: Order) -> None:
         """Take on `draft`'s state: how a change worked out on a snapshot is committed
         (all of it, or none of it if the work failed before this)."""
-        for name in Order.__slots__:
-            object.__setattr__(self, name, getattr(draft, name))
+        copy_slots(draft, self)
 
     def snapshot(self) -> Order:
         """A detached copy, consistent as of now: rendered and published outside the store's
         lock while the stored order moves on. Addresses are replaced, never changed in place,
         and shipments are immutable, so both are shared."""
-        twin = _shallow_copy(self)
+        twin = shallow_copy(self)
         twin.lines = [line.copy() for line in self.lines]
         return twin
 
@@ -386,9 +387,3 @@ def _same_number(ours: str, named: str) -> bool:
     return named.isdigit() and ours.isdigit() and int(named) == int(ours)
 
 
-def _shallow_copy(item: _T) -> _T:
-    # Faster than dataclasses.replace or copy.copy for slotted classes: no __init__, no reduce.
-    twin = object.__new__(type(item))
-    for name in type(item).__slots__:  # type: ignore[attr-defined]
-        object.__setattr__(twin, name, getattr(item, name))
-    return twin

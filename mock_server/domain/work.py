@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mock_server.domain.copies import shallow_copy
 from mock_server.domain.events import OrderEvent
 from mock_server.domain.models import Order
 
@@ -53,10 +54,8 @@ class UnitOfWork:
 
 
 def _with_order(event: OrderEvent, order: Order) -> OrderEvent:
-    """`dataclasses.replace(event, order=order)` at a third of the cost (every create and
-    modify detaches its events)."""
-    twin = object.__new__(OrderEvent)
-    for name in OrderEvent.__slots__:
-        object.__setattr__(twin, name, getattr(event, name))
-    object.__setattr__(twin, "order", order)
+    """`dataclasses.replace(event, order=order)` at a fraction of the cost (every create
+    and modify detaches its events)."""
+    twin = shallow_copy(event)
+    object.__setattr__(twin, "order", order)  # frozen: the one way in
     return twin

@@ -23,6 +23,8 @@ from mock_server.domain.status import OrderStatus
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # nearly always: the contract asked for text
+        return value
     return "" if value is None else str(value)
 
 
