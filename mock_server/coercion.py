@@ -54,25 +54,33 @@ def integral_floats(body: Any, paths: list[tuple[str, ...]]) -> list[Fix]:
     """`2.0` where an integer is expected becomes `2`: JSON Schema calls it an integer (so
     no validator complains), but the rest of the mock counts in ints."""
     found: list[Fix] = []
+    done: list[str | int] = []  # the path walked so far: appended and popped, not copied
 
-    def walk(node: Any, path: tuple[str, ...], done: list[str | int]) -> None:
-        head, rest = path[0], path[1:]
-        keys: Iterable[Any] = ()
-        if head == "*" and isinstance(node, list):
+    def walk(node: Any, path: tuple[str, ...], depth: int) -> None:
+        head = path[depth]
+        keys: Iterable[Any]
+        if head == "*":
+            if not isinstance(node, list):
+                return
             keys = range(len(node))
         elif isinstance(node, dict) and head in node:
             keys = (head,)
+        else:
+            return
+        last = depth + 1 == len(path)
         for key in keys:
             value = node[key]
-            if rest:
-                walk(value, rest, [*done, key])
-            elif isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+            if not last:
+                done.append(key)
+                walk(value, path, depth + 1)
+                done.pop()
+            elif type(value) is float and value.is_integer() and abs(value) < 2**63:
                 node[key] = int(value)
                 found.append(Fix([*done, key], value, "integer"))
 
     for path in paths:
         if path:
-            walk(body, path, [])
+            walk(body, path, 0)
     return found
 
 
