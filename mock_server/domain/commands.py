@@ -60,6 +60,8 @@ class CreateOrder:
 
     def flag(self, name: str) -> bool:
         """An `additionalAttributes` switch such as allowOrderOnCustomerHold="true"."""
+        if not self.attributes:  # the usual order sends none
+            return False
         return self.attributes.get(name.lower(), "").strip().lower() == "true"
 
     @property

@@ -93,7 +93,7 @@ def settle(order: Order, now: datetime, pace: Pace) -> list[OrderEvent]:
     while (due := next_step(order, pace)) is not None and due <= now:
         events.extend(_apply_step(order, due, pace))
         stepped = True
-    order.next_due = next_step(order, pace)
+    order.next_due = due  # the last step asked of the order as it now stands
     if stepped or order.settled_status is None:
         order.refresh_status(now)
     return events

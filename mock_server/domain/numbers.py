@@ -10,6 +10,8 @@ _SPACE = len(_ALPHABET) ** 5  # five characters after the prefix: "20-RD3QV"
 # Multiplying by a constant coprime with the space is a bijection on it: sequential
 # counters come out looking random, yet two counters never give the same number.
 _STRIDE = 24_036_583
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]  # "00" .. "ZZ": two digits per lookup
+_BASE2 = len(_PAIRS)
 
 
 class Counter(Protocol):  # a port (re-exported by ports.py)
@@ -66,11 +68,9 @@ class OrderNumberSequence:
         if n - self._start >= _SPACE:
             raise RuntimeError("order number space exhausted")
         code = (n * _STRIDE) % _SPACE
-        chars = []
-        for _ in range(5):
-            code, digit = divmod(code, len(_ALPHABET))
-            chars.append(_ALPHABET[digit])
-        return f"{prefix}-{''.join(reversed(chars))}"
+        high, low = divmod(code, _BASE2)  # five base-36 digits: one, then two pairs
+        top, middle = divmod(high, _BASE2)
+        return f"{prefix}-{_ALPHABET[top]}{_PAIRS[middle]}{_PAIRS[low]}"
 
     def next_confirmation_number(self, country_code: str, stamp: str) -> str:
         """v7 confirmation numbers, shaped like `US-I-T-24032926562341102332`.

@@ -74,6 +74,7 @@ class ModifyResult:
 
 
 _R = TypeVar("_R")
+_NO_FREIGHT = Decimal("0.00")  # Decimals are immutable: one for every new order
 _MAX_ATTEMPTS = 50  # a shared store's conflicts: each rerun reads what the winner wrote
 
 
@@ -207,7 +208,7 @@ class OrderService:
                 customer_order_number=command.customer_order_number,
                 hold=HoldState.ON_HOLD if command.on_customer_hold else HoldState.OPEN,
                 lines=[],
-                freight=Decimal("0.00"),
+                freight=_NO_FREIGHT,  # replaced once the lines are priced
                 tax_rate=region.tax_rate,
                 end_customer_order_number=command.end_customer_order_number,
                 bill_to_address_id=command.bill_to_address_id or "000",
