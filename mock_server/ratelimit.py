@@ -90,13 +90,9 @@ class RateLimiter:
                 bucket[1] += 1
             used = bucket[1]
         reset = (window + 1) * WINDOW_SECONDS
-        return Verdict(
-            limit=limit,
-            remaining=max(0, limit - used),
-            reset=reset,
-            refused=refused,
-            retry_after=max(1, math.ceil(reset - now)),
-        )
+        retry_after = max(1, math.ceil(reset - now))
+        # Positional: a NamedTuple built from keywords costs about twice as much.
+        return Verdict(limit, max(0, limit - used), reset, refused, retry_after)
 
     def reset(self) -> None:
         with self._lock:
