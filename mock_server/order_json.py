@@ -88,6 +88,7 @@ def create_response(
 
 def _created_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog) -> Json:
     warehouse = catalog.warehouses.get(line.warehouse_id)
+    carrier_code, carrier_name = line.planned_carrier
     return compact(
         {
             "subOrderNumber": line.sub_order_number,
@@ -106,8 +107,8 @@ def _created_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog
             "shipmentDetails": [
                 compact(
                     {
-                        "carrierCode": line.planned_carrier[0],
-                        "carrierName": line.planned_carrier[1],
+                        "carrierCode": carrier_code,
+                        "carrierName": carrier_name,
                         "shipFromWarehouseId": line.warehouse_id,
                         "shipFromLocation": warehouse.name if warehouse else "",
                     }
