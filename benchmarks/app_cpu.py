@@ -1,0 +1,110 @@
+"""The app's own CPU per request: the WSGI app called with a raw environ, as the front calls it.
+
+No HTTP server, no test client: what is left is what the mock itself spends on a POST create v6
+(one line, a fresh PO each time) and on a GET details. Thread CPU time, over many short rounds;
+the best round is printed, because on a shared virtual machine the slow rounds measure the
+neighbours. To compare two checkouts, alternate them a few times and compare the best figures:
+
+    .venv/bin/python benchmarks/app_cpu.py [--requests 1000] [--rounds 30] [--only create]
+    PYTHONPATH=/path/to/other/checkout .venv/bin/python benchmarks/app_cpu.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from mock_server.app import create_app
+from mock_server.config import Settings
+
+CUSTOMER = "20-222222"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000, help="requests per round")
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--only", choices=["create", "get"])
+    args = parser.parse_args()
+
+    app = create_app(Settings())
+    client = app.test_client()
+    query = "grant_type=client_credentials&client_id=bench&client_secret=pw"
+    token = client.get(f"/oauth/oauth20/token?{query}").get_json()["access_token"]
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> None:
+        statuses.append(status)
+
+    def call(method: str, path: str, body: bytes = b"") -> bytes:
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8080",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "REMOTE_PORT": "50000",
+            "SCRIPT_NAME": "",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "HTTP_HOST": "127.0.0.1:8080",
+            "HTTP_AUTHORIZATION": f"Bearer {token}",
+            "HTTP_IM_CUSTOMERNUMBER": CUSTOMER,
+            "HTTP_IM_COUNTRYCODE": "US",
+            "HTTP_IM_CORRELATIONID": "bench-app-cpu",
+        }
+        if body:
+            environ["CONTENT_TYPE"] = "application/json"
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return b"".join(app(environ, start_response))
+
+    serial = 0
+
+    def create() -> bytes:
+        nonlocal serial
+        serial += 1
+        body = {
+            "customerOrderNumber": f"PO-APP-CPU-{serial}",
+            "lines": [{"customerLineNumber": "1", "ingramPartNumber": "2GZ200", "quantity": 1}],
+        }
+        return call("POST", "/resellers/v6/orders", orjson.dumps(body))
+
+    number = orjson.loads(create())["orders"][0]["ingramOrderNumber"]
+    scenarios: dict[str, Callable[[], bytes]] = {
+        "create": create,
+        "get": lambda: call("GET", f"/resellers/v6.1/orders/{number}"),
+    }
+    expected = {"create": "201", "get": "200"}
+    for name, run in scenarios.items():
+        if args.only and name != args.only:
+            continue
+        rounds = []
+        for _ in range(args.rounds):
+            started = time.thread_time()
+            for _ in range(args.requests):
+                run()
+            rounds.append((time.thread_time() - started) / args.requests * 1e6)
+            if not statuses[-1].startswith(expected[name]):
+                sys.exit(f"{name} answered {statuses[-1]}: the figures would measure an error")
+        rounds.sort()
+        label = "POST create v6" if name == "create" else "GET details"
+        median = rounds[len(rounds) // 2]
+        print(f"{label}: best {rounds[0]:.1f} µs CPU per request, median {median:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
