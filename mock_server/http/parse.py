@@ -93,7 +93,7 @@ def parse_create(body: Mapping[str, Any]) -> CreateOrder:
 
 def parse_modify(body: Any) -> ModifyOrder:
     """A modify body as a domain command (an absent or non-object body changes nothing)."""
-    if not isinstance(body, Mapping):
+    if not _is_object(body):
         return ModifyOrder()
     changes = tuple(
         LineChange(
@@ -105,7 +105,7 @@ def parse_modify(body: Any) -> ModifyOrder:
             notes=line.get("notes"),
         )
         for line in _sequence(body.get("lines"))
-        if isinstance(line, Mapping)
+        if _is_object(line)
     )
     notes = body.get("notes")
     return ModifyOrder(
