@@ -20,12 +20,12 @@ sys.path.insert(0, str(HERE.parent))
 from benchlib import conditions  # noqa: E402
 
 from mock_server.app import create_app  # noqa: E402
-from mock_server.clock import FrozenClock  # noqa: E402
 from mock_server.config import Settings  # noqa: E402
 from mock_server.domain.commands import Caller, CreateOrder, LineRequest  # noqa: E402
 from mock_server.domain.service import OrderService  # noqa: E402
-from mock_server.fixtures import load_catalog, load_regions  # noqa: E402
-from mock_server.store import InMemoryOrderStore  # noqa: E402
+from mock_server.rehearsal.clock import FrozenClock  # noqa: E402
+from mock_server.store.fixtures import load_catalog, load_regions  # noqa: E402
+from mock_server.store.memory import InMemoryOrderStore  # noqa: E402
 
 PARTS = ("2GZ200", "DF4128", "1C6094")
 ME = Caller("20-222222", "US")

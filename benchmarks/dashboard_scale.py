@@ -21,10 +21,10 @@ from benchlib import conditions
 
 from mock_server.app import create_app
 from mock_server.bootstrap import build_services
-from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
 from mock_server.domain.commands import Caller
 from mock_server.http.parse import parse_create
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 
 BODY = {
     "customerOrderNumber": "",

@@ -18,7 +18,7 @@ from werkzeug.datastructures import Headers
 
 from mock_server.app import create_app
 from mock_server.config import Settings
-from mock_server.ratelimit import RateLimiter, RatePolicy
+from mock_server.gateway.rate_limits import RateLimiter, RatePolicy
 
 
 def per_call(fn: Callable[[], object], calls: int) -> float:

@@ -32,11 +32,11 @@ import orjson
 from benchlib import check_quiet, conditions
 
 from mock_server.bootstrap import MockServices, build_services
-from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
 from mock_server.domain.commands import Caller
-from mock_server.http import render
 from mock_server.http.parse import parse_create, parse_search
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
+from mock_server.wire import answers as render
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -66,7 +66,7 @@ def _load(target: str) -> Flask:
 
 def _load_front(target: str) -> object:
     """The same app behind ingram-mock's RSGI front: what the front itself costs."""
-    from mock_server.front import Front
+    from mock_server.server.front import Front
 
     return Front(create_thin_app())
 
@@ -76,13 +76,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from granian.log import LogLevels
     from granian.server import Server
 
-    from mock_server.serving import event_loop
+    from mock_server.server.serving import event_loop
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
-        "--front", action="store_true", help="serve through mock_server.front on RSGI"
+        "--front", action="store_true", help="serve through mock_server.server.front on RSGI"
     )
     args = parser.parse_args(argv)
     server = Server(

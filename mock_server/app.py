@@ -10,7 +10,6 @@ from flask import Flask, Response, g, request
 from werkzeug.routing import BaseConverter
 
 from mock_server.bootstrap import MockServices, build_services
-from mock_server.clock import Clock
 from mock_server.config import Settings
 from mock_server.domain.ports import EventSink, OrderStore
 from mock_server.http import faults as fault_hooks
@@ -24,7 +23,8 @@ from mock_server.http.docs import docs
 from mock_server.http.errors import register_error_handlers
 from mock_server.http.fast import FAST_PATH_KEY, FastPath
 from mock_server.http.orders import orders
-from mock_server.journal import JournalEntry
+from mock_server.rehearsal.clock import Clock
+from mock_server.rehearsal.journal import JournalEntry
 
 
 class _SyncFlask(Flask):

@@ -8,24 +8,27 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from mock_server.auth import ClientApp, TokenAuthority
-from mock_server.clock import AdjustableClock, Clock, Offset
 from mock_server.config import Settings
-from mock_server.contract import Contract, load_contract
-from mock_server.control import MockControl
+from mock_server.contract.document import Contract, load_contract
 from mock_server.domain.catalog import Catalog, RegionTable
 from mock_server.domain.lifecycle import Pace
 from mock_server.domain.numbers import Counter, OrderNumberSequence
 from mock_server.domain.ports import EventSink, FanOut
 from mock_server.domain.quotes import QuoteBook
 from mock_server.domain.service import OrderService
-from mock_server.faults import FaultBook, FaultySender, rules_from_file
-from mock_server.fixtures import load_accounts, load_catalog, load_quotes, load_regions
-from mock_server.intake import OrderIntake, SubmissionQueue
-from mock_server.journal import Bounded, JournalEntry, ViolationLog
-from mock_server.ratelimit import RateLimiter, RatePolicy
-from mock_server.store import InMemoryOrderStore, OrderStore
-from mock_server.timeline import OrderTimelines
+from mock_server.gateway.rate_limits import RateLimiter, RatePolicy
+from mock_server.gateway.tokens import ClientApp, TokenAuthority, shared_token_key
+from mock_server.intake.queues import RedisSubmissionQueue, SubmissionQueue
+from mock_server.intake.service import OrderIntake
+from mock_server.rehearsal.clock import AdjustableClock, Clock, Offset, RedisOffset
+from mock_server.rehearsal.control import MockControl
+from mock_server.rehearsal.faults import FaultBook, FaultySender, rules_from_file
+from mock_server.rehearsal.journal import Bounded, JournalEntry, RedisViolationLog, ViolationLog
+from mock_server.rehearsal.timelines import OrderTimelines
+from mock_server.store.connection import connect
+from mock_server.store.fixtures import load_accounts, load_catalog, load_quotes, load_regions
+from mock_server.store.memory import InMemoryOrderStore, OrderStore
+from mock_server.store.redis import RedisCounter, RedisOrderStore
 from mock_server.webhooks import (
     HttpSender,
     RetryPolicy,
@@ -33,8 +36,9 @@ from mock_server.webhooks import (
     WebhookDispatcher,
     event_body,
 )
-from mock_server.webhooks.dispatcher import SharedParts
+from mock_server.webhooks.dispatcher import WebhookBackend
 from mock_server.webhooks.outbox import Outbox
+from mock_server.webhooks.redis import RedisOutbox, RedisRegistry, SharedDeliveryWorker
 from mock_server.webhooks.registry import Registry
 from mock_server.webhooks.worker import DeliveryWorkers
 
@@ -65,8 +69,9 @@ class MockServices:
 
 
 @dataclass(slots=True)
-class _Backing:
-    """Where the state lives: the in-memory defaults (None), or Redis for each part."""
+class Backends:
+    """Where each part of the state lives: in this process (the None defaults, and the
+    in-memory store), or in Redis, shared by every process that names the same URL."""
 
     store: OrderStore
     counter: Counter | None = None
@@ -74,40 +79,34 @@ class _Backing:
     token_key: Callable[[], bytes] | None = None
     waiting: SubmissionQueue | None = None
     violations: ViolationLog | None = None
-    webhooks: SharedParts | None = None
+    webhooks: WebhookBackend | None = None
 
 
-def _backing(settings: Settings, store: OrderStore | None) -> _Backing:
+def _backends(settings: Settings, store: OrderStore | None) -> Backends:
     if store is not None or settings.store == "memory":
-        return _Backing(store if store is not None else InMemoryOrderStore())  # empty is falsy
-    from mock_server.shared import connection, orders, parts
-
-    client = connection.connect(settings.store)
+        return Backends(store if store is not None else InMemoryOrderStore())  # empty is falsy
+    client = connect(settings.store)
     ns = settings.store_namespace
-    store = orders.RedisOrderStore(client, ns)
-    return _Backing(
+    store = RedisOrderStore(client, ns)
+    return Backends(
         store=store,
-        counter=parts.RedisCounter(client, ns),
-        offset=parts.RedisOffset(client, ns),
-        token_key=partial(parts.shared_token_key, client, ns),
-        waiting=parts.RedisSubmissionQueue(
+        counter=RedisCounter(client, ns),
+        offset=RedisOffset(client, ns),
+        token_key=partial(shared_token_key, client, ns),
+        waiting=RedisSubmissionQueue(
             client, ns, claim_seconds=settings.shared_claim_seconds, store=store
         ),
-        violations=parts.RedisViolationLog(
-            client, ns, settings.journal_size, settings.violations_report
-        ),
-        webhooks=partial(_shared_webhooks, client, ns),
+        violations=RedisViolationLog(client, ns, settings.journal_size, settings.violations_report),
+        webhooks=partial(_redis_webhooks, client, ns),
     )
 
 
-def _shared_webhooks(
+def _redis_webhooks(
     client: Any, namespace: str, sender: Sender, policy: RetryPolicy
 ) -> tuple[Registry, Outbox, DeliveryWorkers]:
-    from mock_server.shared import webhooks
-
-    outbox = webhooks.RedisOutbox(client, namespace)
-    registry = webhooks.RedisRegistry(client, namespace)
-    return registry, outbox, webhooks.SharedDeliveryWorker(outbox, sender, policy)
+    outbox = RedisOutbox(client, namespace)
+    registry = RedisRegistry(client, namespace)
+    return registry, outbox, SharedDeliveryWorker(outbox, sender, policy)
 
 
 def build_services(
@@ -122,7 +121,7 @@ def build_services(
     adjustable = clock if isinstance(clock, AdjustableClock) else AdjustableClock(clock)
     catalog = load_catalog(settings.fixtures_dir)
     regions = load_regions(settings.fixtures_dir)
-    backing = _backing(settings, store)
+    backing = _backends(settings, store)
     store = backing.store
     if backing.offset is not None:
         adjustable.keep_offset_in(backing.offset)
@@ -146,7 +145,7 @@ def build_services(
         partial(event_body, catalog=catalog),
         sender=sender,
         policy=policy,
-        shared=backing.webhooks,
+        backend=backing.webhooks,
     )
     if settings.webhook_url:
         webhooks.register(settings.webhook_url, settings.webhook_secret)

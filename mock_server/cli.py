@@ -190,7 +190,7 @@ def _serve_parser(sub: Any) -> None:
 
 
 def _gateway_flags(serve: Any) -> None:
-    """Rate limits and maintenance windows (mock_server.ratelimit, http/gateway.py)."""
+    """Rate limits and maintenance windows (mock_server.gateway.rate_limits, http/gateway.py)."""
     serve.add_argument(
         "--rate-limit",
         default=None,
@@ -275,7 +275,7 @@ def serve_settings(args: argparse.Namespace) -> Settings:
 
 
 def _check_clients(specs: Sequence[str]) -> None:
-    from mock_server.auth import ClientApp
+    from mock_server.gateway.tokens import ClientApp
 
     for spec in specs:
         try:
@@ -285,8 +285,8 @@ def _check_clients(specs: Sequence[str]) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from mock_server.front import startup_warnings
-    from mock_server.serving import PortInUse, banner, bind_listener, serve_forever
+    from mock_server.server.front import startup_warnings
+    from mock_server.server.serving import PortInUse, banner, bind_listener, serve_forever
 
     settings = serve_settings(args).with_overrides(background_workers=True)
     problem = _check_faults_file(settings)
@@ -318,7 +318,7 @@ def _check_faults_file(settings: Settings) -> str:
     """Read `--faults` once here, so a bad file fails the start with one clear line."""
     if settings.faults_file is None:
         return ""
-    from mock_server.faults import FaultBook, InvalidRule, rules_from_file
+    from mock_server.rehearsal.faults import FaultBook, InvalidRule, rules_from_file
 
     try:
         FaultBook().add_all(rules_from_file(settings.faults_file))

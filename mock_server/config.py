@@ -102,7 +102,7 @@ def port_number(raw: str) -> int:
 
 def rate_limit_setting(raw: str) -> str:
     """A `--rate-limit` value: count, real or a positive number. Raises ConfigError."""
-    from mock_server.ratelimit import RatePolicy
+    from mock_server.gateway.rate_limits import RatePolicy
 
     try:
         RatePolicy.parse(raw)

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 
 from mock_server.app import create_app
-from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
 from mock_server.domain.ports import OrderStore
-from mock_server.store import InMemoryOrderStore
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
+from mock_server.store.memory import InMemoryOrderStore
 from tests.fakes import RecordingSink
 
 settings.register_profile(
@@ -95,8 +95,8 @@ def store(store_settings: Settings) -> OrderStore:
     """A bare OrderStore of the chosen kind (domain-level tests)."""
     if store_settings.store == "memory":
         return InMemoryOrderStore()
-    from mock_server.shared.connection import connect
-    from mock_server.shared.orders import RedisOrderStore
+    from mock_server.store.connection import connect
+    from mock_server.store.redis import RedisOrderStore
 
     return RedisOrderStore(connect(store_settings.store), store_settings.store_namespace)
 

@@ -1,4 +1,4 @@
-"""A tiny WSGI app behind `mock_server.front.Front`, for the front's live tests: the path
+"""A tiny WSGI app behind `mock_server.server.front.Front`, for the front's live tests: the path
 names the fault the app asks for (`/delay/<seconds>`, `/drop`); `/echo` answers the body,
 `/boom` fails."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from mock_server.front import FAULT_KEY, Front
+from mock_server.server.front import FAULT_KEY, Front
 
 
 def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

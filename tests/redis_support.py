@@ -105,6 +105,6 @@ def fresh_namespace() -> str:
 
 
 def drop_namespace(url: str, namespace: str) -> None:
-    from mock_server.shared.connection import delete_namespace
+    from mock_server.store.connection import delete_namespace
 
     delete_namespace(client_for(url), namespace)

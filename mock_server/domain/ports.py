@@ -1,7 +1,8 @@
 """The domain's ports: what it needs from the world, stated here and implemented by adapters.
 
-`mock_server.store` implements `OrderStore`, `mock_server.clock` implements `Clock`, the
-webhook dispatcher implements `EventSink`. The domain imports only this module, never them.
+`store/` implements `OrderStore` (in memory and on Redis), `rehearsal/clock.py` implements
+`Clock`, the webhook dispatcher implements `EventSink`. The domain imports only this
+module, never them.
 """
 
 from __future__ import annotations

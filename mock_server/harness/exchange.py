@@ -2,7 +2,7 @@
 server each did wrong, and the same exchange with its secrets taken out.
 
 Shared by the validating proxy, the traffic replay and the link walk. Requests are checked by
-`mock_server.contract` (the very checker the mock uses), answers here: a documented status,
+`mock_server.contract.document` (the very checker the mock uses), answers here: a documented status,
 a JSON body that validates against the documented schema, the documented required headers.
 """
 
@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl
 import jsonschema_rs
 from werkzeug.datastructures import MultiDict
 
-from mock_server.contract import MISSING, load_contract
-from mock_server.refs import resolve
+from mock_server.contract.document import MISSING, load_contract
+from mock_server.contract.refs import resolve
 
 SANDBOX_PREFIX = "/sandbox"
 REDACTED = "[redacted]"

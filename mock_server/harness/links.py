@@ -26,10 +26,10 @@ from urllib import error as urlerror
 from urllib import request as urlrequest
 from urllib.parse import quote, urlencode
 
+from mock_server.contract.refs import pointer, resolve
 from mock_server.harness.checks import CATALOG_PARTS
 from mock_server.harness.exchange import ContractView
 from mock_server.harness.scenarios import UNKNOWN_PART, V7_PO_PREFIX
-from mock_server.refs import pointer, resolve
 
 _HOLD = {"attributeName": "allowOrderOnCustomerHold", "attributeValue": "true"}
 # PO numbers unique to this run, so that runs against one long-lived server never collide.

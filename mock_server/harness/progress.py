@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from mock_server.refs import resolve
+from mock_server.contract.refs import resolve
 
 _METHODS = ("get", "put", "post", "delete", "patch")
 _SCENARIO_EVERY = 10

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from mock_server.contract import CONTRACT_FILE, contracts_dir
+from mock_server.contract.document import CONTRACT_FILE, contracts_dir
 
 DEFAULT_CUSTOMER = "20-222222"
 DEFAULT_COUNTRY = "US"

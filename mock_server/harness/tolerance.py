@@ -29,7 +29,7 @@ import schemathesis.checks
 from schemathesis import Case, CheckContext, Response
 from werkzeug.datastructures import MultiDict
 
-from mock_server.contract import MISSING, load_contract
+from mock_server.contract.document import MISSING, load_contract
 
 AnyCase: TypeAlias = "Case[Any]"
 

@@ -26,7 +26,7 @@ from urllib import request as urlrequest
 import schemathesis
 from schemathesis import Case, CheckContext, Response
 
-from mock_server.contract import load_contract
+from mock_server.contract.document import load_contract
 
 AnyCase: TypeAlias = "Case[Any]"
 HOP = (

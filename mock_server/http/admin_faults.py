@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from mock_server.domain.errors import FieldProblem, ValidationFailed
-from mock_server.faults import InvalidRule
 from mock_server.http.admin import guard
 from mock_server.http.context import services
 from mock_server.http.errors import empty_response, error_response, json_response
+from mock_server.rehearsal.faults import InvalidRule
 
 admin_faults = Blueprint("admin_faults", __name__, url_prefix="/__admin")
 admin_faults.before_request(guard)  # the same exposure rules as the rest of /__admin

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from mock_server.auth import InvalidClient
+from mock_server.gateway.tokens import InvalidClient
 from mock_server.http.context import services
 from mock_server.http.errors import json_response, token_error_response
 

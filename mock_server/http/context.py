@@ -10,10 +10,10 @@ from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from mock_server.bootstrap import MockServices
-from mock_server.contract import MISSING, CheckedRequest, Violation
+from mock_server.contract.document import MISSING, CheckedRequest, Violation
 from mock_server.domain.commands import Caller
 from mock_server.domain.errors import FieldProblem, ValidationFailed
-from mock_server.journal import ViolationRecord
+from mock_server.rehearsal.journal import ViolationRecord
 
 EXTENSION_KEY = "ingram_mock"
 # Request headers the answer repeats, as the real API does (besides IM-CorrelationID).

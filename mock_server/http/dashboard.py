@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from mock_server import browse
 from mock_server.http.admin import ADMIN_COOKIE, guard, token_matches
 from mock_server.http.context import services
+from mock_server.rehearsal import browse
 
 dashboard = Blueprint("dashboard", __name__, url_prefix="/__admin/ui", template_folder="templates")
 

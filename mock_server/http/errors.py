@@ -11,7 +11,6 @@ import orjson
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from mock_server.auth import CustomerNotRegistered
 from mock_server.domain.errors import (
     CancellationRefused,
     DomainError,
@@ -23,6 +22,7 @@ from mock_server.domain.errors import (
     ValidationFailed,
 )
 from mock_server.domain.ports import StoreUnavailable
+from mock_server.gateway.tokens import CustomerNotRegistered
 
 log = logging.getLogger(__name__)
 

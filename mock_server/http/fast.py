@@ -24,13 +24,13 @@ import orjson
 from mock_server.bootstrap import MockServices
 from mock_server.domain.commands import Caller
 from mock_server.domain.errors import DomainError
-from mock_server.http import render
+from mock_server.gateway.rate_limits import Verdict
 from mock_server.http.context import ECHOED_HEADERS, MAX_BODY_BYTES, is_json_media_type
 from mock_server.http.errors import error_body
 from mock_server.http.gateway import admit
 from mock_server.http.parse import parse_create
-from mock_server.journal import JournalEntry
-from mock_server.ratelimit import Verdict
+from mock_server.rehearsal.journal import JournalEntry
+from mock_server.wire import answers as render
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ import time
 
 from flask import Flask, Response, g, request
 
-from mock_server.faults import TIMEOUT_SECONDS, FaultBook, FaultRule
 from mock_server.http.errors import (
     error_id,
     error_response,
@@ -23,6 +22,7 @@ from mock_server.http.errors import (
     token_error_response,
 )
 from mock_server.http.gateway import TOO_MANY_REQUESTS, report_refused
+from mock_server.rehearsal.faults import TIMEOUT_SECONDS, FaultBook, FaultRule
 
 FAULT_KEY = "ingram_mock.fault"
 RETRY_AFTER_SECONDS = 1

@@ -1,6 +1,6 @@
 """What the API's gateway does around the order calls, before a handler runs and after:
 
-- rate limits (`mock_server.ratelimit`): every answer under `/resellers` carries
+- rate limits (`mock_server.gateway.rate_limits`): every answer under `/resellers` carries
   `X-RateLimit-Limit/-Remaining/-Reset`; over an enforced limit a GET gets 429 with
   `Retry-After` and the real error body;
 - maintenance windows (`MockControl.begin_maintenance`): v6 create fails with a server
@@ -16,8 +16,8 @@ from typing import Any
 from flask import Flask, Response, request
 
 from mock_server.bootstrap import MockServices
+from mock_server.gateway.rate_limits import RateLimiter, Verdict
 from mock_server.http.errors import error_response, json_response
-from mock_server.ratelimit import RateLimiter, Verdict
 
 _API_PREFIXES = ("/resellers/", "/sandbox/resellers/")
 _VERDICT = "ingram_mock.rate_limit"  # the environ key the answer's headers are read from
@@ -28,7 +28,7 @@ _V6_CREATE = frozenset({"orders.create_order_v6", "sandbox_orders.create_order_v
 
 def client_of(authorization: str | None) -> str:
     """The API app a call comes from: the client segment of its bearer token
-    (`<expiry>.<client>...`, see `mock_server.auth`), the token itself if it has none."""
+    (`<expiry>.<client>...`, see `mock_server.gateway.tokens`), the token itself if it has none."""
     if not authorization:
         return ""
     token = authorization.partition(" ")[2].strip()

@@ -7,12 +7,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
-from mock_server.auth import CustomerNotRegistered
-from mock_server.contract import IGNORED, Violation
+from mock_server.contract.document import IGNORED, Violation
 from mock_server.domain.commands import Caller, CreateOrder
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.domain.simulate import SimulatedStatus
-from mock_server.http import render
+from mock_server.gateway.tokens import CustomerNotRegistered
 from mock_server.http.context import (
     ECHOED_HEADERS,
     caller,
@@ -23,6 +22,7 @@ from mock_server.http.context import (
 )
 from mock_server.http.errors import empty_response, json_response, v7_error_response
 from mock_server.http.parse import parse_create, parse_modify, parse_search
+from mock_server.wire import answers as render
 
 orders = Blueprint("orders", __name__)
 

@@ -6,12 +6,12 @@ log), `worker` (delivery thread and retries), `dispatcher` (the facade the app u
 """
 
 from mock_server.webhooks.dispatcher import WebhookDispatcher
-from mock_server.webhooks.envelope import event_body
 from mock_server.webhooks.outbox import Attempt, Delivery
 from mock_server.webhooks.registry import Registration
 from mock_server.webhooks.senders import HttpSender, Sender
 from mock_server.webhooks.signing import signature
 from mock_server.webhooks.worker import RetryPolicy
+from mock_server.wire.events import event_body
 
 __all__ = [
     "Attempt",

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from mock_server.domain.events import OrderEvent
-from mock_server.webhooks.envelope import event_body
 from mock_server.webhooks.outbox import (
     DEAD,
     PENDING,
@@ -26,9 +25,10 @@ from mock_server.webhooks.outbox import (
 from mock_server.webhooks.registry import Registration, Registry
 from mock_server.webhooks.senders import HttpSender, Sender
 from mock_server.webhooks.worker import DeliveryWorkers, RetryPolicy
+from mock_server.wire.events import event_body
 
 # (sender, policy) -> the registry, outbox and workers kept outside this process.
-SharedParts = Callable[[Sender, RetryPolicy], tuple[Registry, Outbox, DeliveryWorkers]]
+WebhookBackend = Callable[[Sender, RetryPolicy], tuple[Registry, Outbox, DeliveryWorkers]]
 
 
 class WebhookDispatcher:
@@ -42,17 +42,17 @@ class WebhookDispatcher:
         policy: RetryPolicy | None = None,
         history: int = 1000,
         max_dead_letters: int = 10_000,
-        shared: SharedParts | None = None,
+        backend: WebhookBackend | None = None,
     ) -> None:
         self._render = render
         sender = sender or HttpSender()
         policy = policy or RetryPolicy()
-        if shared is None:
+        if backend is None:
             self._registry = Registry()
             self._outbox = Outbox(history, max_dead_letters)
             self._workers = DeliveryWorkers(self._outbox, sender, policy)
         else:  # one registry and outbox for every process (Redis)
-            self._registry, self._outbox, self._workers = shared(sender, policy)
+            self._registry, self._outbox, self._workers = backend(sender, policy)
 
     @property
     def policy(self) -> RetryPolicy:

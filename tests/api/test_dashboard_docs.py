@@ -11,12 +11,12 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from mock_server.app import create_app
-from mock_server.clock import AdjustableClock
 from mock_server.config import Settings
 from mock_server.domain.events import EventKind, OrderEvent
 from mock_server.domain.models import Order
-from mock_server.store import InMemoryOrderStore
-from mock_server.timeline import OrderTimelines
+from mock_server.rehearsal.clock import AdjustableClock
+from mock_server.rehearsal.timelines import OrderTimelines
+from mock_server.store.memory import InMemoryOrderStore
 from tests.conftest import CUSTOMER, issue_token, new_order, order_headers
 from tests.fakes import RecordingSink
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from mock_server.clock import AdjustableClock
-from mock_server.contract import load_contract
+from mock_server.contract.document import load_contract
+from mock_server.rehearsal.clock import AdjustableClock
 from tests.conftest import new_order
 
 DETAIL = load_contract().validator("OrderDetail")

@@ -13,9 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server.app import create_app
-from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
 from mock_server.http.fast import FAST_PATH_KEY
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 from tests.conftest import issue_token, new_order, order_headers
 
 

@@ -17,9 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server.app import create_app
-from mock_server.clock import AdjustableClock
 from mock_server.config import Settings
-from mock_server.faults import OPERATIONS, TIMEOUT_SECONDS
+from mock_server.rehearsal.clock import AdjustableClock
+from mock_server.rehearsal.faults import OPERATIONS, TIMEOUT_SECONDS
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, new_order, order_headers
 from tests.fakes import RecordingSink
 

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.config import Settings
-from mock_server.contract import load_contract
+from mock_server.contract.document import load_contract
 from mock_server.domain.addresses import EMPTY_END_USER
 from mock_server.domain.events import EventKind
 from tests.conftest import OTHER_CUSTOMER, issue_token, order_headers

@@ -13,10 +13,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server.app import create_app
-from mock_server.auth import ClientApp
 from mock_server.cli import main
 from mock_server.config import Settings, from_environment
-from mock_server.contract import load_contract
+from mock_server.contract.document import load_contract
+from mock_server.gateway.tokens import ClientApp
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, new_order, order_headers
 
 CONTRACT = load_contract()

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mock_server.app import create_app
-from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 from tests.conftest import issue_token
 
 _APP = create_app(Settings(), clock=AdjustableClock(FrozenClock()))

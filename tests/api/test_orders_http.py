@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mock_server.contract import load_contract
+from mock_server.contract.document import load_contract
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, new_order, order_headers
 
 CONTRACT = load_contract()
@@ -59,7 +59,7 @@ def test_order_calls_need_a_valid_token(
 
 
 def test_expired_token_is_refused(app: Any, client: FlaskClient) -> None:
-    from mock_server.auth import TokenAuthority
+    from mock_server.gateway.tokens import TokenAuthority
 
     now = [1_000_000.0]
     authority = TokenAuthority(ttl_seconds=60, wall_clock=lambda: now[0])

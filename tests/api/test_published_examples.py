@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.config import Settings
-from mock_server.contract import load_contract
+from mock_server.contract.document import load_contract
 
 SPEC_PATH = (
     Path(__file__).resolve().parents[3] / "shared" / "reference" / "XI-Resellers-API-Spec.json"

@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server.app import create_app
-from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 from tests.conftest import issue_token, new_order, order_headers
 from tests.redis_support import RedisMissing, RedisProcess
 
@@ -40,7 +40,7 @@ def test_an_unreachable_redis_is_a_503_and_the_mock_recovers(
     number = created.get_json()["orders"][0]["ingramOrderNumber"]
 
     own_redis.stop()
-    with caplog.at_level(logging.ERROR, logger="mock_server.shared.connection"):
+    with caplog.at_level(logging.ERROR, logger="mock_server.store.connection"):
         answers = [
             client.get(f"/resellers/v6.1/orders/{number}", headers=headers),
             client.post("/resellers/v6/orders", json=new_order(po="during"), headers=headers),

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.config import Settings, is_loopback_name
-from mock_server.front import startup_warnings
+from mock_server.server.front import startup_warnings
 from tests.conftest import issue_token, new_order, order_headers
 
 MAX_LINES = 884  # the spec: customer line numbers run from 1 to 884

@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from mock_server.app import create_app
-from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
-from mock_server.contract import load_contract
+from mock_server.contract.document import load_contract
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 from tests.conftest import CUSTOMER, issue_token, new_order, order_headers
 
 SANDBOX = "/sandbox/resellers"

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.config import Settings
-from mock_server.contract import load_contract
+from mock_server.contract.document import load_contract
 from tests.conftest import issue_token, new_order, order_headers
 
 CONTRACT = load_contract()

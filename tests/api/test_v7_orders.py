@@ -19,9 +19,9 @@ from xi.sdk.resellers.models import OrderCreateV7Response
 
 from mock_server.app import create_app
 from mock_server.bootstrap import MockServices, build_services
-from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
-from mock_server.contract import load_contract
+from mock_server.contract.document import load_contract
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 from mock_server.webhooks import RetryPolicy
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, issue_token, order_headers
 from tests.fakes import Endpoint, RecordingSender

@@ -20,8 +20,8 @@ from flask.testing import FlaskClient
 from mock_server.app import create_app
 from mock_server.bootstrap import MockServices, build_services
 from mock_server.cli import build_parser, serve_settings
-from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings, from_environment
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 from mock_server.webhooks import Delivery, HttpSender, RetryPolicy, Sender
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, issue_token, new_order, order_headers
 from tests.fakes import RecordingSender

@@ -23,9 +23,9 @@ from werkzeug.test import TestResponse
 
 from mock_server.app import create_app
 from mock_server.bootstrap import MockServices, build_services
-from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
-from mock_server.contract import load_contract
+from mock_server.contract.document import load_contract
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 from mock_server.webhooks import RetryPolicy, Sender
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, issue_token, new_order, order_headers
 from tests.fakes import Endpoint, RecordingSender

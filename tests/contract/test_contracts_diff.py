@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from mock_server.cli import main
-from mock_server.contract import contracts_dir
+from mock_server.contract.document import contracts_dir
 from mock_server.harness.diff.document import Document
 from mock_server.harness.diff.model import Difference, Report, Severity
 from mock_server.harness.diff.operations import compare

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mock_server.clock import FrozenClock
 from mock_server.domain import service as service_module
 from mock_server.domain.commands import (
     Caller,
@@ -24,9 +23,10 @@ from mock_server.domain.commands import (
 )
 from mock_server.domain.search import SearchCriteria
 from mock_server.domain.service import OrderService
-from mock_server.fixtures import load_catalog, load_regions
-from mock_server.http import render
-from mock_server.store import InMemoryOrderStore
+from mock_server.rehearsal.clock import FrozenClock
+from mock_server.store.fixtures import load_catalog, load_regions
+from mock_server.store.memory import InMemoryOrderStore
+from mock_server.wire import answers as render
 from tests.fakes import RecordingSink
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

@@ -7,15 +7,15 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from mock_server.codec import (
+from mock_server.domain.commands import Caller, CreateOrder, LineRequest
+from mock_server.domain.models import Order, OrderLine, Shipment
+from mock_server.domain.status import HoldState
+from mock_server.store.codec import (
     line_to_plain,
     order_to_plain,
     shipment_to_plain,
     submission_to_plain,
 )
-from mock_server.domain.commands import Caller, CreateOrder, LineRequest
-from mock_server.domain.models import Order, OrderLine, Shipment
-from mock_server.domain.status import HoldState
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

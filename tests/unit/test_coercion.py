@@ -1,4 +1,4 @@
-"""How v6 scalars of the wrong JSON type are read (`mock_server.coercion`), one rule a case."""
+"""How v6 scalars of the wrong JSON type are read (`contract.coercion`), one rule a case."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from mock_server.coercion import fix_type_error, integer_paths, integral_floats
+from mock_server.contract.coercion import fix_type_error, integer_paths, integral_floats
 
 SCHEMA: dict[str, Any] = {
     "type": "object",

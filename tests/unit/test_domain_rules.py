@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.clock import FrozenClock
 from mock_server.domain.commands import (
     Caller,
     CreateOrder,
@@ -35,7 +34,8 @@ from mock_server.domain.status import (
     IllegalTransition,
     check_transition,
 )
-from mock_server.fixtures import load_catalog, load_regions
+from mock_server.rehearsal.clock import FrozenClock
+from mock_server.store.fixtures import load_catalog, load_regions
 from tests.fakes import RecordingSink
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

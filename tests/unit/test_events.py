@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from mock_server.clock import FrozenClock
-from mock_server.contract import load_contract
+from mock_server.contract.document import load_contract
 from mock_server.domain.commands import Caller, CreateOrder, LineRequest, ModifyOrder
 from mock_server.domain.events import EventKind, OrderEvent
 from mock_server.domain.service import OrderService
-from mock_server.fixtures import load_catalog, load_regions
-from mock_server.store import InMemoryOrderStore
+from mock_server.rehearsal.clock import FrozenClock
+from mock_server.store.fixtures import load_catalog, load_regions
+from mock_server.store.memory import InMemoryOrderStore
 from mock_server.webhooks import event_body
 from tests.fakes import RecordingSink
 

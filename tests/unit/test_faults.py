@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.faults import (
+from mock_server.rehearsal.faults import (
     WEBHOOK,
     FaultBook,
     FaultySender,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from mock_server.clock import FrozenClock
 from mock_server.domain.commands import Caller, CreateOrder, LineRequest
 from mock_server.domain.numbers import OrderNumberSequence
-from mock_server.intake import OrderIntake
+from mock_server.intake.service import OrderIntake
+from mock_server.rehearsal.clock import FrozenClock
 
 ME = Caller("20-222222", "US")
 

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.clock import FrozenClock
 from mock_server.domain.commands import Caller, CreateOrder, LineRequest
 from mock_server.domain.models import Order
 from mock_server.domain.search import UNFILTERED_WINDOW, SearchCriteria
 from mock_server.domain.service import OrderService
 from mock_server.domain.simulate import SimulatedStatus
 from mock_server.domain.status import HoldState, LineStatus, SearchStatus, search_status
-from mock_server.fixtures import load_catalog, load_regions
-from mock_server.http.render import search_response
-from mock_server.store import InMemoryOrderStore
+from mock_server.rehearsal.clock import FrozenClock
+from mock_server.store.fixtures import load_catalog, load_regions
+from mock_server.store.memory import InMemoryOrderStore
+from mock_server.wire.answers import search_response
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ME = Caller("20-222222", "US")

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 import pytest
 
 from mock_server.bootstrap import MockServices, build_services
-from mock_server.clock import AdjustableClock, FrozenClock
 from mock_server.config import Settings
 from mock_server.domain.commands import Caller, CreateOrder, LineRequest
 from mock_server.domain.ports import StoreConflict
-from mock_server.shared.connection import connect
-from mock_server.shared.orders import RedisOrderStore
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
+from mock_server.store.connection import connect
+from mock_server.store.redis import RedisOrderStore
 from tests.redis_support import drop_namespace, fresh_namespace
 
 ME = Caller("20-222222", "US")

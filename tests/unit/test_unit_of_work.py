@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.clock import FrozenClock
 from mock_server.domain.commands import (
     Caller,
     CreateOrder,
@@ -27,9 +26,10 @@ from mock_server.domain.events import EventKind, OrderEvent
 from mock_server.domain.pricing import freight
 from mock_server.domain.service import OrderService
 from mock_server.domain.status import LineStatus
-from mock_server.fixtures import load_catalog, load_regions
-from mock_server.http import render
-from mock_server.store import InMemoryOrderStore
+from mock_server.rehearsal.clock import FrozenClock
+from mock_server.store.fixtures import load_catalog, load_regions
+from mock_server.store.memory import InMemoryOrderStore
+from mock_server.wire import answers as render
 from tests.fakes import RecordingSink
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

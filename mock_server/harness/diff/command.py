@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mock_server.contract import CONTRACT_FILE, contracts_dir
+from mock_server.contract.document import CONTRACT_FILE, contracts_dir
 from mock_server.harness.diff.document import Document
 from mock_server.harness.diff.model import Acceptance, DocumentError, Report, Severity
 from mock_server.harness.diff.operations import compare

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from mock_server.contract.refs import pointer, resolve
 from mock_server.harness.diff.model import DocumentError, Json
-from mock_server.refs import pointer, resolve
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

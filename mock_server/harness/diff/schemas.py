@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from mock_server.contract.refs import MAX_DEPTH
 from mock_server.harness.diff.document import Document, as_list, schema_types
 from mock_server.harness.diff.model import Difference, Direction, Json, Severity
-from mock_server.refs import MAX_DEPTH
 
 _CONSTRAINTS = (
     "minLength",

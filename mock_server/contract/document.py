@@ -27,10 +27,16 @@ from typing import Any
 
 import jsonschema_rs
 
-from mock_server.coercion import JSON_TYPE, Fix, fix_type_error, integer_paths, integral_floats
-from mock_server.refs import resolve
+from mock_server.contract.coercion import (
+    JSON_TYPE,
+    Fix,
+    fix_type_error,
+    integer_paths,
+    integral_floats,
+)
+from mock_server.contract.refs import resolve
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # mock_server/
 _CANDIDATES = (_PACKAGE / "_data" / "contracts", _PACKAGE.parent / "contracts")
 CONTRACT_FILE = "orders-api.json"
 MISSING: Any = object()  # a request without a body

@@ -13,80 +13,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass
-from typing import Protocol
 
 from mock_server.domain.commands import Caller, CreateOrder
 from mock_server.domain.numbers import OrderNumberSequence
 from mock_server.domain.ports import Clock, StoreUnavailable
 from mock_server.domain.service import OrderService
+from mock_server.intake.queues import LocalQueue, Submission, SubmissionQueue
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    confirmation_number: str
-    caller: Caller
-    command: CreateOrder
-
-
-class SubmissionQueue(Protocol):
-    """Where confirmed submissions wait: in this process, or shared (Redis) so any process
-    may create the order and none is lost when the one that confirmed it dies."""
-
-    def put(self, submission: Submission) -> None: ...
-
-    def take(self, timeout: float) -> Submission | None:
-        """The oldest waiting submission, claimed; None if none came within `timeout`."""
-        ...
-
-    def put_back(self, submission: Submission) -> None:
-        """A claimed submission goes back to the head of the queue, unworked (a pause)."""
-        ...
-
-    def done(self, submission: Submission) -> None:
-        """The claimed submission was processed: forget it."""
-        ...
-
-    def pending(self) -> list[Submission]: ...
-
-    def clear(self) -> int: ...
-
-
-class LocalQueue:
-    def __init__(self) -> None:
-        self._items: deque[Submission] = deque()
-        self._ready = threading.Condition()
-
-    def put(self, submission: Submission) -> None:
-        with self._ready:
-            self._items.append(submission)
-            self._ready.notify()
-
-    def take(self, timeout: float) -> Submission | None:
-        with self._ready:
-            if not self._items and timeout > 0:
-                self._ready.wait_for(lambda: bool(self._items), timeout)
-            return self._items.popleft() if self._items else None
-
-    def put_back(self, submission: Submission) -> None:
-        with self._ready:
-            self._items.appendleft(submission)
-
-    def done(self, submission: Submission) -> None:
-        return None
-
-    def pending(self) -> list[Submission]:
-        with self._ready:
-            return list(self._items)
-
-    def clear(self) -> int:
-        with self._ready:
-            dropped = len(self._items)
-            self._items.clear()
-            return dropped
 
 
 class OrderIntake:

@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from mock_server.domain.ports import StoreUnavailable
-from mock_server.shared.connection import guarded
+from mock_server.store.connection import guarded
 from mock_server.webhooks.outbox import DEAD, DELIVERED, PENDING, Attempt, Delivery, Outbox
 from mock_server.webhooks.registry import Registration, Registry
 from mock_server.webhooks.senders import Sender

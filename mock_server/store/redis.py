@@ -26,10 +26,11 @@ from typing import Any
 
 import orjson
 
-from mock_server.codec import order_from_plain, order_to_plain
 from mock_server.domain.models import Order
+from mock_server.domain.numbers import START
 from mock_server.domain.ports import StoreConflict, StoreUnavailable
-from mock_server.shared.connection import DEFAULT_NAMESPACE, guarded
+from mock_server.store.codec import order_from_plain, order_to_plain
+from mock_server.store.connection import DEFAULT_NAMESPACE, guarded
 
 _PO_SEPARATOR = "\x1f"
 _DUE_BATCH = 1000  # orders settled per unit of work at most; the next tick takes the rest
@@ -339,3 +340,28 @@ class RedisOrderStore:
 
 def _score(order: Order) -> str:
     return "" if order.next_due is None else repr(order.next_due.timestamp())
+
+
+class RedisCounter:
+    """`INCR`: unique across processes. Survives `reset`, like the in-memory sequence."""
+
+    def __init__(self, client: Any, namespace: str, start: int = START) -> None:
+        self._client = client
+        self._key = f"{namespace}:seq"
+        self._start = start
+
+    def take(self) -> int:
+        with guarded("counter"):
+            return self._start + int(self._client.incr(self._key)) - 1
+
+    def peek(self) -> int:
+        with guarded("counter"):
+            return self._start + int(self._client.get(self._key) or 0)
+
+    def skip_to(self, value: int) -> None:
+        script = (
+            "local v = tonumber(redis.call('GET', KEYS[1]) or '0') "
+            "if v < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end return 1"
+        )
+        with guarded("counter"):
+            self._client.eval(script, 1, self._key, max(0, value - self._start))

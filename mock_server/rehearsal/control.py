@@ -8,14 +8,14 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from mock_server.clock import AdjustableClock
-from mock_server.codec import Plain
 from mock_server.domain.ports import StoreUnavailable
 from mock_server.domain.service import OrderService
-from mock_server.intake import OrderIntake
-from mock_server.journal import Bounded, JournalEntry, ViolationLog
-from mock_server.ratelimit import RateLimiter
-from mock_server.state import StateParts, export_state, import_state
+from mock_server.gateway.rate_limits import RateLimiter
+from mock_server.intake.service import OrderIntake
+from mock_server.rehearsal.clock import AdjustableClock
+from mock_server.rehearsal.journal import Bounded, JournalEntry, ViolationLog
+from mock_server.rehearsal.snapshots import StateParts, export_state, import_state
+from mock_server.store.codec import Plain
 from mock_server.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class MockControl:
         )
 
     def export_state(self) -> Plain:
-        """The whole state as one versioned document (see `mock_server.state`)."""
+        """The whole state as one versioned document (see `mock_server.rehearsal.snapshots`)."""
         return export_state(self.state_parts())
 
     def import_state(self, document: object) -> int:

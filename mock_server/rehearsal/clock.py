@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from mock_server.domain.ports import Clock
+from mock_server.store.connection import guarded
 
 __all__ = ["AdjustableClock", "Clock", "FrozenClock", "SystemClock"]
 
@@ -111,3 +112,41 @@ class AdjustableClock:
     def set_offset(self, seconds: float) -> None:
         """Restore a saved offset (a snapshot): the one way time may be set rather than moved."""
         self._offset.set(seconds)
+
+
+class RedisOffset:
+    """The mock-clock offset every process reads: an advance in one is seen by all.
+
+    A request reads it once (its first `now()`) and keeps that reading to its end: one
+    round trip per request, and one instant of mock time per answer. Threads outside a
+    request (the ticker, the v7 intake) read it afresh each time."""
+
+    def __init__(self, client: Any, namespace: str) -> None:
+        self._client = client
+        self._key = f"{namespace}:clock"
+        self._local = threading.local()
+
+    def get(self) -> timedelta:
+        kept: timedelta | None = getattr(self._local, "kept", None)
+        if kept is not None:
+            return kept
+        with guarded("clock"):
+            raw = self._client.get(self._key)
+        offset = timedelta(seconds=float(raw)) if raw else timedelta(0)
+        if getattr(self._local, "in_request", False):
+            self._local.kept = offset
+        return offset
+
+    def refresh(self) -> None:
+        self._local.in_request = True
+        self._local.kept = None
+
+    def add(self, seconds: float) -> None:
+        self._local.kept = None
+        with guarded("clock"):
+            self._client.incrbyfloat(self._key, seconds)
+
+    def set(self, seconds: float) -> None:
+        self._local.kept = None
+        with guarded("clock"):
+            self._client.set(self._key, repr(float(seconds)))

@@ -12,8 +12,8 @@ from mock_server.domain.catalog import Catalog
 from mock_server.domain.events import CREATION_KINDS, EventKind, OrderEvent
 from mock_server.domain.models import Order, OrderLine
 from mock_server.domain.status import EVENT_LINE_STATUS
-from mock_server.order_json import create_response
-from mock_server.wire import Json, compact, day, order_link, timestamp
+from mock_server.wire.conventions import Json, compact, day, order_link, timestamp
+from mock_server.wire.orders import create_response
 
 
 def event_body(event: OrderEvent, event_id: str, catalog: Catalog | None = None) -> Json:

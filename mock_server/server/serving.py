@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from mock_server import __version__
 from mock_server.config import Settings
-from mock_server.journal import mask_secrets
+from mock_server.rehearsal.journal import mask_secrets
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -126,7 +126,7 @@ def load_app(target: str, settings: Settings) -> Any:
     """Granian's loader: builds the app inside the worker process (threads start there),
     behind the front that receives whole requests first (front.py)."""
     from mock_server.app import create_app
-    from mock_server.front import Front
+    from mock_server.server.front import Front
 
     app = create_app(settings)
     if settings.state_file is not None:
@@ -140,7 +140,7 @@ def _keep_state_file(app: Any, settings: Settings) -> None:
     from multiprocessing import util
 
     from mock_server.http.context import EXTENSION_KEY
-    from mock_server.state import StateFile
+    from mock_server.rehearsal.snapshots import StateFile
 
     assert settings.state_file is not None
     control = app.extensions[EXTENSION_KEY].control
@@ -190,13 +190,13 @@ def serve_forever(
         # would miss the stop; stop waiting for it after a while (its state is in Redis).
         options["workers_kill_timeout"] = 5
     if multiprocessing.get_start_method() == "fork":
-        server: Any = _on_socket(Server, listener)("mock_server.serving:load_app", **options)
+        server: Any = _on_socket(Server, listener)("mock_server.server.serving:load_app", **options)
     else:
         # A spawned worker cannot inherit our socket: granian binds the port itself (with
         # SO_REUSEPORT), so the banner comes a moment before the port answers. The check
         # above still refused a busy port.
         listener.close()
-        server = Server("mock_server.serving:load_app", **options)
+        server = Server("mock_server.server.serving:load_app", **options)
     server.serve(target_loader=partial(load_app, settings=settings))
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from mock_server.domain.catalog import Catalog
 from mock_server.domain.lines import RejectedLine
 from mock_server.domain.models import Address, Charge, Order, OrderLine, Totals
-from mock_server.wire import Json, amount, compact, day, order_link
+from mock_server.wire.conventions import Json, amount, compact, day, order_link
 
 DETAIL_ADDRESS = (
     "contact", "companyName", "addressLine1", "addressLine2", "addressLine3", "city", "state",

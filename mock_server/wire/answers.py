@@ -2,23 +2,31 @@
 
 Rendering reads facts off the domain model and only maps them to field names; it works
 nothing out. Names and types follow our contract (which follows the strict SDK models);
-`mock_server.wire` holds the conventions shared with webhook bodies, and
-`mock_server.order_json` the created order, which the v7 outcome webhook carries too.
+`mock_server.wire.conventions` holds the conventions shared with webhook bodies, and
+`mock_server.wire.orders` the created order, which the v7 outcome webhook carries too.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from mock_server import order_json
 from mock_server.domain.catalog import Catalog
 from mock_server.domain.lifecycle import Pace, expected_dates
 from mock_server.domain.lines import RejectedLine
 from mock_server.domain.models import Order, OrderLine, Shipment
 from mock_server.domain.search import SearchPage
 from mock_server.domain.service import CreateResult, ModifyResult
-from mock_server.order_json import DETAIL_ADDRESS, MODIFY_ADDRESS, address, charge
-from mock_server.wire import Json, amount, compact, day, invoice_link, order_link, timestamp
+from mock_server.wire import orders as order_json
+from mock_server.wire.conventions import (
+    Json,
+    amount,
+    compact,
+    day,
+    invoice_link,
+    order_link,
+    timestamp,
+)
+from mock_server.wire.orders import DETAIL_ADDRESS, MODIFY_ADDRESS, address, charge
 
 
 def create_response(result: CreateResult, now: datetime, catalog: Catalog) -> Json:

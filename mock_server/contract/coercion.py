@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mock_server.refs import resolve
+from mock_server.contract.refs import resolve
 
 _INTEGER_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?,?")  # "2", "2.0"; "1," as a published example
 _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")

@@ -16,8 +16,10 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from mock_server.domain.errors import Unauthorized
+from mock_server.store.connection import guarded
 
 _VERIFIED_CACHE_SIZE = 4096
 
@@ -163,3 +165,13 @@ def _b64(text: str) -> str:
 
 def _unb64(text: str) -> str:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+
+
+def shared_token_key(client: Any, namespace: str) -> bytes:
+    """The token-signing key, created by the first process: a token any one issued is
+    accepted by all."""
+    key = f"{namespace}:token-key"
+    with guarded("token key"):
+        client.set(key, secrets.token_bytes(32), nx=True)
+        value = client.get(key)
+    return bytes(value)

@@ -22,8 +22,13 @@ from typing import Any
 
 import orjson
 
-from mock_server.clock import AdjustableClock
-from mock_server.codec import (
+from mock_server.domain.models import Order
+from mock_server.domain.numbers import OrderNumberSequence
+from mock_server.domain.ports import OrderStore
+from mock_server.intake.queues import Submission
+from mock_server.intake.service import OrderIntake
+from mock_server.rehearsal.clock import AdjustableClock
+from mock_server.store.codec import (
     CodecError,
     Plain,
     order_from_plain,
@@ -31,10 +36,6 @@ from mock_server.codec import (
     submission_from_plain,
     submission_to_plain,
 )
-from mock_server.domain.models import Order
-from mock_server.domain.numbers import OrderNumberSequence
-from mock_server.domain.ports import OrderStore
-from mock_server.intake import OrderIntake, Submission
 from mock_server.webhooks import Attempt, Delivery, Registration, WebhookDispatcher
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from mock_server.domain.lifecycle import Pace, void_time
 from mock_server.domain.models import Order
 from mock_server.domain.ports import OrderStore
 from mock_server.domain.status import HoldState
-from mock_server.timeline import OrderTimelines, TimelineEntry
+from mock_server.rehearsal.timelines import OrderTimelines, TimelineEntry
 from mock_server.webhooks import Delivery
 
 

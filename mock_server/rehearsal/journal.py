@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
+from mock_server.store.connection import guarded
+
 _SECRET_PARAMS = frozenset({"client_secret"})
 
 
@@ -127,3 +129,47 @@ def mask_secrets(query: str) -> str:
     if not any(name in _SECRET_PARAMS for name, _ in pairs):
         return query
     return urlencode([(n, "***" if n in _SECRET_PARAMS else v) for n, v in pairs], safe="*")
+
+
+class RedisViolationLog(ViolationLog):
+    """The recent violations of every process, newest kept, with one shared total."""
+
+    def __init__(self, client: Any, namespace: str, size: int, report: Path | None = None) -> None:
+        super().__init__(size, report)
+        self._client = client
+        self._list = f"{namespace}:violations"
+        self._total = f"{namespace}:violations:total"
+        self._size = size
+
+    def extend(self, items: list[ViolationRecord]) -> None:
+        if not items:
+            return
+        with guarded("violations"):
+            pipe = self._client.pipeline()
+            pipe.rpush(self._list, *[json.dumps(asdict(v)) for v in items])
+            pipe.ltrim(self._list, -self._size, -1)
+            pipe.incrby(self._total, len(items))
+            pipe.execute()
+        self._append_report(items)
+
+    def add(self, item: ViolationRecord) -> None:
+        self.extend([item])
+
+    def items(self) -> list[ViolationRecord]:
+        with guarded("violations"):
+            raw = self._client.lrange(self._list, 0, -1)
+        return [ViolationRecord(**json.loads(r)) for r in raw]
+
+    @property
+    def total(self) -> int:
+        with guarded("violations"):
+            return int(self._client.get(self._total) or 0)
+
+    @total.setter
+    def total(self, value: int) -> None:
+        return None  # the shared total is kept in Redis; the base class's counter is unused
+
+    def clear(self, *, keep_report: bool = False) -> None:
+        with guarded("violations"):
+            self._client.delete(self._list, self._total)
+        super().clear(keep_report=keep_report)
