@@ -140,9 +140,8 @@ def build_services(
     if settings.faults_file is not None:
         faults.add_all(rules_from_file(settings.faults_file), standing=True)
     sender = FaultySender(webhook_sender or HttpSender(), faults)
-    # The v7 outcome names the warehouses a line ships from: the envelope reads the catalog.
     webhooks = WebhookDispatcher(
-        partial(event_body, catalog=catalog),
+        event_body,
         sender=sender,
         policy=policy,
         backend=backing.webhooks,

@@ -56,7 +56,7 @@ class Settings:
     # 30 s: granian's own header deadline, which also closes idle keep-alive connections.
     read_timeout_seconds: float = 30.0
     admin_token: str = ""  # when set, /__admin needs it (Bearer or X-Admin-Token)
-    # Gateway behaviour (ratelimit.py, http/gateway.py): `count` reports X-RateLimit-* and
+    # Gateway behaviour (gateway/rate_limits.py, the door): `count` reports X-RateLimit-* and
     # never refuses; `real` enforces 60 GETs a minute per endpoint per client; `N`, N.
     rate_limit: str = "count"
     maintenance: bool = False  # start inside a maintenance window (/__admin/maintenance ends it)

@@ -1,26 +1,25 @@
-"""A tiny WSGI app behind `mock_server.server.front.Front`, for the front's live tests: the path
-names the fault the app asks for (`/delay/<seconds>`, `/drop`); `/echo` answers the body,
+"""A tiny door behind `mock_server.server.front.Front`, for the front's live tests: the path
+names the fault the answer asks for (`/delay/<seconds>`, `/drop`); `/echo` answers the body,
 `/boom` fails."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
-
-from mock_server.server.front import FAULT_KEY, Front
+from mock_server.http.messages import Answer, ApiRequest, ConnectionFault
+from mock_server.server.front import Front
 
 
-def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    path = environ["PATH_INFO"]
-    if path.startswith("/delay/"):
-        environ[FAULT_KEY] = {"delay": float(path.removeprefix("/delay/"))}
-    elif path == "/drop":
-        environ[FAULT_KEY] = {"drop": True}
-    elif path == "/boom":
-        raise RuntimeError("a bug around the app")
-    body = environ["wsgi.input"].read() if path == "/echo" else path.encode()
-    start_response("200 OK", [("Content-Type", "text/plain")])
-    return [body]
+class Target:
+    def handle(self, request: ApiRequest) -> Answer:
+        path = request.path
+        fault = None
+        if path.startswith("/delay/"):
+            fault = ConnectionFault(delay=float(path.removeprefix("/delay/")))
+        elif path == "/drop":
+            fault = ConnectionFault(drop=True)
+        elif path == "/boom":
+            raise RuntimeError("a bug around the app")
+        body = request.body if path == "/echo" else path.encode()
+        return Answer(200, [("Content-Type", "text/plain")], body, fault)
 
 
-front = Front(app, read_timeout=3)
+front = Front(None, door=Target(), door_prefixes=("/",), read_timeout=3)

@@ -134,34 +134,32 @@ class _ParameterGroup:
             for p in params
             if p.get("x-mock-tolerated")
         }
-        # Headers are read straight from the WSGI environ: `IM-CustomerNumber` arrives as
-        # HTTP_IM_CUSTOMERNUMBER, a plain dict lookup instead of Werkzeug's header search.
-        self.environ_keys = {
-            key: "HTTP_" + name.upper().replace("-", "_") for key, name in self.names.items()
-        }
 
     def collect(self, source: Any) -> dict[str, Any]:
         """Pick this group's parameters out of the request, coerced to their types.
 
-        `source` is the WSGI environ for headers, a MultiDict for the query, a dict for the
-        path. Only parameters actually present are looked at.
+        `source` maps lower-case names to values for headers, names to lists of values
+        (or a MultiDict) for the query, names to values for the path. Only parameters
+        actually present are looked at.
         """
         values: dict[str, Any] = {}
         if self.location == "header":
-            for key, environ_key in self.environ_keys.items():
-                raw = source.get(environ_key)
+            for key, read in self.coercers.items():
+                raw = source.get(key)
                 if raw is not None:
-                    values[key] = self.coercers[key](raw)
+                    values[key] = read(raw)
             return values
+        many = hasattr(source, "getlist")
         for key in source.keys():  # noqa: SIM118 - MultiDict iteration yields keys once
             coerce = self.coercers.get(key)
             if coerce is None:
                 continue  # not a contract parameter: the real API ignores it too
+            raw = source.getlist(key) if many else source[key]
+            items = raw if isinstance(raw, list) else [raw]
             if key in self.arrays:
-                items = source.getlist(key) if hasattr(source, "getlist") else [source[key]]
                 values[key] = [coerce(str(v)) for v in items]
             else:
-                values[key] = coerce(str(source[key]))
+                values[key] = coerce(str(items[0]))
         return values
 
     def check(self, values: Mapping[str, Any]) -> list[Violation]:
@@ -209,18 +207,18 @@ class OperationContract:
     def check(
         self,
         *,
-        environ: Mapping[str, Any],
+        headers: Mapping[str, str],
         path: Mapping[str, str],
         query: Any,
         body: Any = MISSING,
     ) -> CheckedRequest:
         """Every violation of this operation's request contract, plus the coerced query.
 
-        `environ` is the WSGI environ (headers as HTTP_* keys); `query` a (Multi)Dict.
+        `headers` maps lower-case names to values; `query` names to lists of values.
         """
         violations: list[Violation] = []
         coerced_query: dict[str, Any] = {}
-        for group, source in zip(self.groups, (environ, path, query), strict=True):
+        for group, source in zip(self.groups, (headers, path, query), strict=True):
             values = group.collect(source)
             if group.location == "query":
                 coerced_query = values

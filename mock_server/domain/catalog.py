@@ -84,6 +84,7 @@ class Catalog:
             for customer, parts in (customer_parts or {}).items()
         }
         self.warehouses = {w.id: w for w in warehouses}
+        self.warehouse_names = {w.id: w.name for w in self.warehouses.values()}
 
     def find(self, part_number: str) -> Product | None:
         return self._products.get(part_number.strip().upper())

@@ -1,4 +1,4 @@
-"""Domain errors. They name what went wrong; `mock_server.http.errors` maps them to HTTP."""
+"""Domain errors. They name what went wrong; `wire/errors.py` maps them to HTTP."""
 
 from __future__ import annotations
 
@@ -33,6 +33,11 @@ class ValidationFailed(DomainError):
     def __init__(self, problems: list[FieldProblem], message: str | None = None) -> None:
         super().__init__(message)
         self.problems = problems
+
+
+class NotHonoured(ValidationFailed):
+    """The order asks for what its region cannot honour (a warehouse, a carrier) and the
+    caller asked for such requests to be refused rather than ignored (strict mode)."""
 
 
 class OrderNotFound(DomainError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -50,6 +51,8 @@ class OrderEvent:
     confirmation_number: str = ""
     problems: tuple[FieldProblem, ...] = ()  # why an asynchronous create failed
     rejected: tuple[RejectedLine, ...] = ()  # lines a create refused (the v7 outcome shows them)
+    # The v7 outcome names the warehouses its lines ship from: id -> name.
+    warehouse_names: Mapping[str, str] | None = None
 
 
 def order_event(
@@ -58,6 +61,7 @@ def order_event(
     at: datetime,
     confirmation_number: str = "",
     rejected: tuple[RejectedLine, ...] = (),
+    warehouse_names: Mapping[str, str] | None = None,
 ) -> OrderEvent:
     """An event about an existing order."""
     return OrderEvent(
@@ -68,4 +72,5 @@ def order_event(
         customer_order_number=order.customer_order_number,
         confirmation_number=confirmation_number,
         rejected=rejected,
+        warehouse_names=warehouse_names,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from mock_server.domain.catalog import Catalog, Product, Region
 from mock_server.domain.commands import CreateOrder, LineAction, LineChange, LineRequest
@@ -27,14 +28,20 @@ class RejectedLine:
     vendor_part_number: str = ""
 
 
-def honoured(
-    command: CreateOrder, region: Region
-) -> tuple[tuple[LineRequest, ...], list[FieldProblem]]:
-    """The lines with the ship-from warehouse and carrier they will get, and the requests the
-    region cannot honour (a warehouse or carrier it does not have), which are ignored."""
+class ShippingRequests(NamedTuple):
+    """A create's lines with the ship-from warehouse and carrier each will get, and what the
+    order asked for that its region cannot honour (a warehouse or carrier it does not
+    have): that is ignored, and the caller may be told."""
+
+    lines: tuple[LineRequest, ...]
+    ignored: list[FieldProblem]
+
+
+def shipping_requests(command: CreateOrder, region: Region) -> ShippingRequests:
+    """What `command` asks of shipping, resolved against `region` (see ShippingRequests)."""
     asks = command.carrier_code or command.warehouse_id
     if not asks and not any(line.warehouse_id for line in command.lines):
-        return command.lines, []  # the usual order asks for neither: nothing to copy
+        return ShippingRequests(command.lines, [])  # the usual order asks for neither
     ignored: list[FieldProblem] = []
     order_wide = command.warehouse_id
     if order_wide and order_wide not in region.warehouse_ids:
@@ -59,7 +66,7 @@ def honoured(
             ignored.append(_not_in_region(field, own, region))
             own = ""
         lines.append(replace(line, warehouse_id=own or order_wide, carrier=carrier))
-    return tuple(lines), ignored
+    return ShippingRequests(tuple(lines), ignored)
 
 
 def _not_in_region(field: str, warehouse_id: str, region: Region) -> FieldProblem:

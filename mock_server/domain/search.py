@@ -46,6 +46,7 @@ class SearchPage:
     records_found: int
     page_size: int
     page_number: int
+    at: datetime  # the moment searched (mock time): the statuses shown are as of then
 
     @property
     def has_next(self) -> bool:
@@ -179,5 +180,9 @@ def page_of(orders: Sequence[Order], c: SearchCriteria, now: datetime) -> Search
         count = len(orders) - first
         page = list(islice(reversed(orders), start, min(start + c.page_size, count)))
     return SearchPage(
-        orders=page, records_found=count, page_size=c.page_size, page_number=c.page_number
+        orders=page,
+        records_found=count,
+        page_size=c.page_size,
+        page_number=c.page_number,
+        at=now,
     )

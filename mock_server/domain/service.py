@@ -9,13 +9,11 @@ snapshot taken inside it; events are published only after the lock is released.
 from __future__ import annotations
 
 import functools
-import sys
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from mock_server.domain.accounts import AccountBook
 from mock_server.domain.addresses import check_create_addresses, check_modify_address
@@ -31,12 +29,13 @@ from mock_server.domain.errors import (
     FieldProblem,
     ModificationRefused,
     NothingAccepted,
+    NotHonoured,
     OrderNotFound,
     ValidationFailed,
 )
 from mock_server.domain.events import EventKind, OrderEvent, order_event
-from mock_server.domain.lifecycle import Pace, close_order, open_order, settle
-from mock_server.domain.lines import LineBuilder, RejectedLine, honoured, split_of
+from mock_server.domain.lifecycle import Pace, close_order, expected_dates, open_order, settle
+from mock_server.domain.lines import LineBuilder, RejectedLine, shipping_requests, split_of
 from mock_server.domain.models import Order
 from mock_server.domain.numbers import (
     OrderNumberSequence,
@@ -59,18 +58,44 @@ from mock_server.domain.status import HoldState
 from mock_server.domain.work import UnitOfWork
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class CreateResult:
+    """A placed order and all its answer needs: the moment it was placed (mock time), the
+    lines refused, the names of the warehouses its lines ship from, and what it asked for
+    that was ignored (a warehouse or carrier its region lacks)."""
+
     order: Order
-    rejected: list[RejectedLine] = field(default_factory=list)
+    rejected: list[RejectedLine]
+    at: datetime
+    warehouse_names: Mapping[str, str]
+    ignored: list[FieldProblem] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+class LineOutlook(NamedTuple):
+    """What a details answer shows of one line beyond the line itself."""
+
+    upc_code: str | None
+    expected: tuple[datetime, datetime] | None  # when the rest leaves, and arrives
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDetails:
+    """One order as read at `at` (mock time), with each line's outlook (in line order)."""
+
+    order: Order
+    at: datetime
+    warehouse_names: Mapping[str, str]
+    outlook: tuple[LineOutlook, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ModifyResult:
     order: Order
-    rejected: list[RejectedLine] = field(default_factory=list)
-    change_description: str = ""
-    modified_at: datetime | None = None
+    rejected: list[RejectedLine]
+    change_description: str
+    at: datetime  # when the change was made (mock time)
+
+
 
 
 _R = TypeVar("_R")
@@ -93,30 +118,6 @@ def _rerun_on_conflict(case: Callable[..., _R]) -> Callable[..., _R]:
         raise StoreUnavailable(f"still conflicting after {_MAX_ATTEMPTS} attempts")
 
     return rerun
-
-
-class _Scope:
-    """`with` one unit of work: the lock held inside, events published after it (a class
-    rather than a generator-based context manager: it runs on every request)."""
-
-    __slots__ = ("_lock", "_sink", "_work")
-
-    def __init__(self, lock: AbstractContextManager[object], sink: EventSink) -> None:
-        self._lock = lock
-        self._sink = sink
-        self._work = UnitOfWork()
-
-    def __enter__(self) -> UnitOfWork:
-        self._lock.__enter__()
-        return self._work
-
-    def __exit__(self, *exc_info: object) -> None:
-        try:
-            events = self._work.detached_events()
-        finally:
-            self._lock.__exit__(None, None, None)
-        for event in events:
-            self._sink.publish(event)
 
 
 class OrderService:
@@ -144,19 +145,19 @@ class OrderService:
         self.accounts = accounts or AccountBook({}, {})
         self.lines = LineBuilder(catalog)
 
-    def _unit_of_work(self) -> _Scope:
+    def _unit_of_work(self) -> UnitOfWork:
         """The store's lock around one use case. Events noted in it are published, with
         snapshots of their orders, after the lock is released. A case that fails still
         publishes what it noted: those events (a void found while settling) stand for
         changes that stay."""
-        return _Scope(self.store.atomically(), self.events)
+        return UnitOfWork(self.store.atomically(), self.events)
 
     # -- create -------------------------------------------------------------------------
 
-    def unhonoured(self, caller: Caller, command: CreateOrder) -> list[FieldProblem]:
+    def not_honoured(self, caller: Caller, command: CreateOrder) -> list[FieldProblem]:
         """What a create asks for that its region cannot honour (a warehouse or carrier it
-        does not have): `create` ignores it; the caller may report it first."""
-        return honoured(command, self.regions.for_country(caller.country_code))[1]
+        does not have): a v7 submission is told at once; the order ignores it."""
+        return shipping_requests(command, self.regions.for_country(caller.country_code)).ignored
 
     @staticmethod
     def _check_addresses(caller: Caller, command: CreateOrder) -> None:
@@ -166,17 +167,26 @@ class OrderService:
 
     @_rerun_on_conflict
     def create(
-        self, caller: Caller, command: CreateOrder, *, confirmation_number: str = ""
+        self,
+        caller: Caller,
+        command: CreateOrder,
+        *,
+        confirmation_number: str = "",
+        refuse_not_honoured: bool = False,
     ) -> CreateResult:
-        """Place an order. Raises ValidationFailed, NothingAccepted.
+        """Place an order. Raises ValidationFailed, NothingAccepted, and NotHonoured when
+        `refuse_not_honoured` and it asks for what its region cannot honour (otherwise that
+        is ignored and listed on the result).
 
         `confirmation_number` ties the order to the v7 submission it came from.
         """
         now = self.clock.now()
         region = self.regions.for_country(caller.country_code)
+        shipping = shipping_requests(command, region)
+        if shipping.ignored and refuse_not_honoured:
+            raise NotHonoured(shipping.ignored)
         self._check_addresses(caller, command)
-        lines, _ = honoured(command, region)  # what cannot be honoured is ignored here
-        accepted, rejected = self.lines.accept(lines, region, caller.customer_number)
+        accepted, rejected = self.lines.accept(shipping.lines, region, caller.customer_number)
         if not accepted:
             raise NothingAccepted(
                 [FieldProblem("lines", f"{r.code}: {r.reason}", r.part_number) for r in rejected]
@@ -199,9 +209,8 @@ class OrderService:
             number = self.numbers.next_order_number(region.order_prefix)
             order = Order(
                 number=number,
-                # Interned: over HTTP each request brings its own copy of these strings.
-                customer_number=sys.intern(caller.customer_number),
-                country_code=sys.intern(caller.country_code.upper()),
+                customer_number=caller.customer_number,
+                country_code=caller.country_code,
                 region_code=region.code,
                 currency_code=region.currency_code,
                 created_at=now,
@@ -226,7 +235,8 @@ class OrderService:
             opened = open_order(order, now, self.pace) if order.hold is HoldState.OPEN else []
             # A v7 order's creation is its asynchronous outcome; a v6 one's, a plain event.
             kind = EventKind.ASYNC_CREATED if confirmation_number else EventKind.CREATED
-            work.note(order_event(order, kind, now, confirmation_number, tuple(rejected)))
+            names = self.catalog.warehouse_names if confirmation_number else None
+            work.note(order_event(order, kind, now, confirmation_number, tuple(rejected), names))
             if order.hold is HoldState.ON_HOLD:
                 work.note(order_event(order, EventKind.ON_HOLD, now))
             for event in opened:
@@ -238,7 +248,7 @@ class OrderService:
             except BaseException:
                 work.discard(order)  # nor publishes anything about it
                 raise
-        return CreateResult(snapshot, rejected)
+        return CreateResult(snapshot, rejected, now, self.catalog.warehouse_names, shipping.ignored)
 
     def create_async(self, caller: Caller, command: CreateOrder, confirmation_number: str) -> None:
         """The v7 outcome: the order is created as by v6 (from its quote's lines and prices
@@ -265,7 +275,6 @@ class OrderService:
 
     # -- read ---------------------------------------------------------------------------
 
-    @_rerun_on_conflict
     def get(
         self,
         caller: Caller,
@@ -274,17 +283,40 @@ class OrderService:
         region_code: str | None = None,
         simulate: SimulatedStatus | None = None,
     ) -> Order:
-        """The caller's order, brought up to date with the clock. Raises OrderNotFound.
+        """The caller's order alone (see `read`). Raises OrderNotFound."""
+        return self.read(caller, order_number, region_code=region_code, simulate=simulate).order
 
-        `simulate` returns a detached copy dressed in that status (sandbox only).
+    @_rerun_on_conflict
+    def read(
+        self,
+        caller: Caller,
+        order_number: str,
+        *,
+        region_code: str | None = None,
+        simulate: SimulatedStatus | None = None,
+    ) -> OrderDetails:
+        """The caller's order, brought up to date with the clock, with what a details answer
+        shows of each line. Raises OrderNotFound.
+
+        `simulate` answers with a detached copy dressed in that status (sandbox only).
         """
         now = self.clock.now()
         with self._unit_of_work() as work:
             order = self._owned(caller, order_number, region_code)
             self._settle(order, now, work)
             if simulate is not None:
-                return simulate_status(order, simulate, now, self.pace)
-            return work.snapshot(order)
+                seen = simulate_status(order, simulate, now, self.pace)
+            else:
+                seen = work.snapshot(order)
+        find, pace = self.catalog.find, self.pace
+        outlook = tuple(
+            LineOutlook(
+                product.upc_code if (product := find(line.part_number)) else None,
+                expected_dates(line, pace),
+            )
+            for line in seen.lines
+        )
+        return OrderDetails(seen, now, self.catalog.warehouse_names, outlook)
 
     @_rerun_on_conflict
     def search(self, caller: Caller, criteria: SearchCriteria) -> SearchPage:

@@ -1,25 +1,46 @@
-"""One use case's unit of work: the events it produced, and the snapshots that leave the lock."""
+"""One use case's unit of work: the store's lock held while orders change, the events they
+produced, the snapshots that leave the lock, and the events published after it."""
 
 from __future__ import annotations
+
+from contextlib import AbstractContextManager
 
 from mock_server.domain.copies import shallow_copy
 from mock_server.domain.events import OrderEvent
 from mock_server.domain.models import Order
+from mock_server.domain.ports import EventSink
 
 
 class UnitOfWork:
-    """What one unit of work produced: its events, each paired with a snapshot of its order.
+    """`with UnitOfWork(lock, sink) as work:` holds the store's lock; inside, `note` records
+    events and `snapshot` takes detached copies; on leaving, the lock is released first and
+    then every event is published, each with a snapshot of its order.
 
     An event shows its order as it stands at the first snapshot taken after the event was
     noted (`snapshot`, or the one taken when the work ends): the events of one settle
     share one copy, and a use case snapshots between two events only where the order
-    changes between them."""
+    changes between them. A class rather than a generator-based context manager: it runs
+    on every request."""
 
-    __slots__ = ("_events", "_twins")
+    __slots__ = ("_events", "_lock", "_sink", "_twins")
 
-    def __init__(self) -> None:
+    def __init__(self, lock: AbstractContextManager[object], sink: EventSink) -> None:
+        self._lock = lock
+        self._sink = sink
         self._events: list[OrderEvent] = []
         self._twins: list[Order | None] = []  # per event: its snapshot, once taken
+
+    def __enter__(self) -> UnitOfWork:
+        self._lock.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            events = self.detached_events()
+        finally:
+            self._lock.__exit__(None, None, None)
+        for event in events:
+            self._sink.publish(event)
 
     def note(self, event: OrderEvent) -> None:
         self._events.append(event)

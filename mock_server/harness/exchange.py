@@ -139,9 +139,8 @@ class ContractView:
                 payload = json.loads(body)
             except ValueError:
                 note("body", "the body is not JSON")
-        environ = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()}
         checked = self.contract.operation(operation_id).check(
-            environ=environ,
+            headers=lowered,
             path=params,
             query=MultiDict(parse_qsl(query, keep_blank_values=True)),
             body=payload,

@@ -67,14 +67,12 @@ def tolerated_by_the_api(
     the mock uses, `mock_server/contract.py`) finds nothing it would refuse, only violations
     the real API tolerates (unknown fields, coerced scalars, `x-mock-tolerated` keywords)."""
     operation = load_contract().operation(operation_id)
-    environ = {
-        "HTTP_" + str(k).upper().replace("-", "_"): _text(v) for k, v in (headers or {}).items()
-    }
+    lowered = {str(k).lower(): _text(v) for k, v in (headers or {}).items()}
     try:
         # As it went over the wire: generated bodies may hold values JSON has no type for.
         sent = body if body is MISSING else json.loads(json.dumps(body))
         checked = operation.check(
-            environ=environ,
+            headers=lowered,
             path={str(k): _text(v) for k, v in (path or {}).items()},
             query=_query(query),
             body=sent,
@@ -89,7 +87,7 @@ def is_coercible(operation_id: str, body: Any) -> bool:
     operation = load_contract().operation(operation_id)
     if not operation.coerce_scalars or not isinstance(body, dict | list):
         return False
-    checked = operation.check(environ={}, path={}, query=MultiDict(), body=copy.deepcopy(body))
+    checked = operation.check(headers={}, path={}, query=MultiDict(), body=copy.deepcopy(body))
     return all(v.tolerable for v in checked.violations if v.location == "body")
 
 

@@ -12,8 +12,8 @@ from flask import Blueprint, Response, request
 from mock_server.config import is_loopback_name
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.gateway.tokens import same_secret
-from mock_server.http.context import is_json_media_type, services
-from mock_server.http.errors import empty_response, error_response, json_response
+from mock_server.http.door import is_json_media_type
+from mock_server.http.flask_host import empty_response, error_response, json_response, services
 from mock_server.rehearsal.snapshots import SnapshotRefused
 from mock_server.webhooks import Registration
 

@@ -6,8 +6,7 @@ from flask import Blueprint, Response, request
 
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.http.admin import guard
-from mock_server.http.context import services
-from mock_server.http.errors import empty_response, error_response, json_response
+from mock_server.http.flask_host import empty_response, error_response, json_response, services
 from mock_server.rehearsal.faults import InvalidRule
 
 admin_faults = Blueprint("admin_faults", __name__, url_prefix="/__admin")

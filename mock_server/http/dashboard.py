@@ -9,7 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from mock_server.http.admin import ADMIN_COOKIE, guard, token_matches
-from mock_server.http.context import services
+from mock_server.http.flask_host import services
 from mock_server.rehearsal import browse
 
 dashboard = Blueprint("dashboard", __name__, url_prefix="/__admin/ui", template_folder="templates")

@@ -14,8 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory
 
-from mock_server.http.context import services
-from mock_server.http.errors import json_response
+from mock_server.http.flask_host import json_response, services
 
 docs = Blueprint("docs", __name__, template_folder="templates")
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import orjson
 
 from mock_server.domain.commands import Caller, CreateOrder
+from mock_server.domain.errors import FieldProblem
 from mock_server.store.codec import submission_from_plain, submission_to_plain
 from mock_server.store.connection import guarded
 from mock_server.store.redis import RedisOrderStore
@@ -23,6 +24,9 @@ class Submission:
     confirmation_number: str
     caller: Caller
     command: CreateOrder
+    # What it asked for that its region cannot honour: the confirmation answer records it,
+    # the order ignores it. Not kept across processes or snapshots (the answer is gone).
+    ignored: list[FieldProblem] = field(default_factory=list)
 
 
 class SubmissionQueue(Protocol):

@@ -5,7 +5,7 @@ queues the submission and returns its confirmation number. A worker thread (or `
 in tests) hands each submission to `OrderService.create_async`, the use case that
 creates the order as v6 does or reports why not. During a maintenance window the intake
 is paused: submissions are confirmed and wait, and are worked when it resumes. Where they
-wait is a port (`SubmissionQueue`): this process's memory, or Redis (mock_server.shared).
+wait is a port (`SubmissionQueue`): this process's memory, or Redis (`queues.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import threading
 import time
 
 from mock_server.domain.commands import Caller, CreateOrder
+from mock_server.domain.errors import NotHonoured
 from mock_server.domain.numbers import OrderNumberSequence
 from mock_server.domain.ports import Clock, StoreUnavailable
 from mock_server.domain.service import OrderService
@@ -42,12 +43,21 @@ class OrderIntake:
         self._background = background
         self._thread: threading.Thread | None = None
 
-    def submit(self, caller: Caller, command: CreateOrder) -> Submission:
+    def submit(
+        self, caller: Caller, command: CreateOrder, *, refuse_not_honoured: bool = False
+    ) -> Submission:
+        """Confirm and queue a v7 submission. What it asks for that its region cannot
+        honour is listed on it (the order will ignore that), or refused with NotHonoured
+        when `refuse_not_honoured`."""
+        ignored = self._orders.not_honoured(caller, command)
+        if ignored and refuse_not_honoured:
+            raise NotHonoured(ignored)
         stamp = self._clock.now().strftime("%y%m%d%H%M%S")
         submission = Submission(
             self._numbers.next_confirmation_number(caller.country_code or "US", stamp),
             caller,
             command,
+            ignored,
         )
         self._queue.put(submission)
         if self._background:

@@ -7,8 +7,8 @@ case runs, so an injected failure never changes stored state; `afterCommit` rule
 use case run and lose the answer instead. Probabilities draw from one seeded random
 source, so a rehearsal repeats exactly for the same seed and the same sequence of calls.
 
-This module only keeps and matches rules; `http/faults.py` turns a decision into an
-answer (or into the front's `ingram_mock.fault` instruction), and `FaultySender` wraps
+This module only keeps and matches rules; the door (`http/door.py`) turns a decision into
+an answer (or into a broken connection the front carries out), and `FaultySender` wraps
 the webhook sender port.
 """
 

@@ -1,17 +1,19 @@
-"""The server front: granian's native (RSGI) interface in front of the Flask (WSGI) app.
+"""The server front: granian's native (RSGI) interface, in front of the door and of Flask.
 
 Granian's WSGI interface reads a request body on the blocking thread that runs the app, with
 no deadline: one client that announces 200 bytes and sends 21 holds that thread, and with it
 every other client. Here the event loop receives the whole body first, under a deadline
-(408 after it) and a size limit (413 over it, whatever the framing), and only a complete
-request reaches the app. The app then runs synchronously on the loop's thread: it is
-CPU-bound and holds the GIL anyway, so a thread hop would only add cost, and nothing in it
-waits on a client. Headers are hyper's: granian closes a connection whose headers do not
-arrive within the same deadline (`http1_settings`, see `serve`).
+(408 after it) and a size limit, and only a complete request goes on. Requests under the
+API's prefixes go straight to the door (`http/door.py`) as an `ApiRequest`: no WSGI environ,
+no Flask machinery; everything else (admin API, docs, dashboard) to the Flask app over WSGI.
+Both run synchronously on the loop's thread: they are CPU-bound and hold the GIL anyway, so
+a thread hop would only add cost, and nothing in them waits on a client. Headers are
+hyper's: granian closes a connection whose headers do not arrive within the same deadline
+(`http1_settings`, see `serve`).
 
-The app may ask for a fault through the WSGI environ key `ingram_mock.fault` (the
-one-front contract): `{"delay": seconds}` waits that long before answering, without
-holding up anyone else; `{"drop": True}` breaks the connection instead of answering.
+A door answer may carry a `ConnectionFault` (a fault rule's): the front waits its delay
+without holding up anyone else, then breaks the connection instead of answering, or answers.
+With the request log on, one console line per request is written here, for both routes.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ import asyncio
 import io
 import logging
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol, TextIO
 
 import orjson
 
@@ -29,8 +33,10 @@ from mock_server.config import Settings, is_loopback_name
 
 log = logging.getLogger(__name__)
 
-FAULT_KEY = "ingram_mock.fault"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+# Snapshots are as big as the state: the admin API takes bodies up to this (Flask enforces
+# it per route); the API's own limit is the door's MAX_BODY_BYTES.
+ADMIN_MAX_BODY = 1024**3
 
 # Granian passes the RSGI scope and protocol objects; they are typed loosely here.
 _JSON = [("content-type", "application/json")]
@@ -38,6 +44,12 @@ _CLOSE = ("connection", "close")
 
 
 _ENVIRON_KEYS: dict[str, str] = {}  # header name -> its HTTP_* environ key
+
+
+class DoorLike(Protocol):
+    """What the front needs of the door (`http/door.py`)."""
+
+    def handle(self, request: Any) -> Any: ...
 
 
 class _TooLarge(Exception):
@@ -66,28 +78,40 @@ def _no_write(data: bytes) -> None:
 
 
 class Front:
-    """An RSGI application serving one WSGI app (see the module docstring)."""
+    """An RSGI application: the door for API paths, a WSGI app for the rest."""
 
     def __init__(
         self,
-        app: WSGIApp,
+        app: WSGIApp | None,
         *,
+        door: DoorLike | None = None,
+        door_prefixes: tuple[str, ...] | None = None,
         read_timeout: float = 30.0,
-        max_body: int | None = None,
         url_scheme: str = "http",
+        request_log: TextIO | None = None,
     ) -> None:
         # Imported here: `serve` imports this module in granian's supervisor process,
-        # which never runs the app and need not load Flask.
-        from mock_server.http.context import MAX_BODY_BYTES
-        from mock_server.http.errors import error_body
+        # which never runs the app and need not load Flask or the door.
+        from mock_server.http.messages import MAX_BODY_BYTES, ApiRequest
+        from mock_server.http.operations import API_PREFIXES
+        from mock_server.rehearsal.journal import mask_secrets
+        from mock_server.wire.errors import BODY_TOO_LARGE, error_body
 
         self._error_body = error_body
+        self._too_large = BODY_TOO_LARGE
+        self._api_request = ApiRequest
+        self._mask = mask_secrets
         self.app = app
+        self.door = door
+        prefixes = API_PREFIXES if door_prefixes is None else door_prefixes
+        self.door_prefixes = prefixes if door is not None else ()
+        self.api_max_body = MAX_BODY_BYTES
         self.read_timeout = read_timeout
+        self._log = request_log
+        self._log_lock = threading.Lock()
         self._readers: dict[asyncio.Task[Any], float] = {}  # reading a body: its deadline
         self._late: set[asyncio.Task[Any]] = set()  # cancelled by the watchdog
         self._watchdog: asyncio.Task[None] | None = None
-        self.max_body = MAX_BODY_BYTES if max_body is None else max_body
         self._base: dict[str, Any] = {
             "GATEWAY_INTERFACE": "CGI/1.1",
             "SCRIPT_NAME": "",
@@ -104,51 +128,78 @@ class Front:
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
         if scope.proto != "http":  # websockets: not part of this API
             return
+        started = time.perf_counter()
+        status = await self._serve(scope, protocol)
+        if self._log is not None and status:
+            self._log_line(scope, status, time.perf_counter() - started)
+
+    async def _serve(self, scope: Any, protocol: Any) -> int:
+        """Answer one request; returns the status sent (0: none, the connection broke)."""
         headers = scope.headers
+        to_door = self.door is not None and scope.path.startswith(self.door_prefixes)
+        limit = self.api_max_body if to_door else ADMIN_MAX_BODY
         length = headers.get("content-length")
         body = b""
-        if length is not None or "transfer-encoding" in headers:
-            if length is not None and length.isdigit() and int(length) > self.max_body:
-                # Refused before reading: the client need not send a byte more.
-                self._refuse(protocol, 413, "The request body is larger than 1 MiB")
-                return
+        too_large = length is not None and length.isdigit() and int(length) > limit
+        if too_large and not to_door:
+            # Refused before reading: the client need not send a byte more.
+            return self._refuse(protocol, 413, self._too_large)
+        if not too_large and (length is not None or "transfer-encoding" in headers):
             try:
-                body = await self._read_in_time(protocol, length)
+                body = await self._read_in_time(protocol, length, limit)
             except TimeoutError:
-                self._refuse(
-                    protocol, 408, f"The request body did not arrive within {self.read_timeout:g} s"
-                )
-                return
+                message = f"The request body did not arrive within {self.read_timeout:g} s"
+                return self._refuse(protocol, 408, message)
             except _TooLarge:
-                self._refuse(protocol, 413, "The request body is larger than 1 MiB")
-                return
+                if not to_door:
+                    return self._refuse(protocol, 413, self._too_large)
+                too_large = True
             except RuntimeError:  # granian's RSGIProtocolClosed: the client left mid-body
-                return
-        environ = self._environ(scope, headers, body)
-        start = _StartResponse()
+                return 0
         try:
-            chunks = self.app(environ, start)
-            try:
-                payload = b"".join(chunks)
-            finally:
-                close = getattr(chunks, "close", None)
-                if close is not None:
-                    close()
-        except Exception:  # Flask answers its own errors: this is a bug around it
+            if to_door:
+                return await self._to_door(scope, protocol, body, too_large)
+            return self._to_app(scope, protocol, body)
+        except Exception:  # the door and Flask answer their own errors: a bug around them
             log.exception("unhandled error serving %s %s", scope.method, scope.path)
-            self._refuse(protocol, 500, "Unexpected error in the mock: see its log")
-            return
-        fault = environ.get(FAULT_KEY)
-        if fault:
-            delay = fault.get("delay")
-            if delay:
-                await asyncio.sleep(float(delay))
-            if fault.get("drop"):
-                await _break(protocol)
-                return
-        protocol.response_bytes(start.status, start.headers, payload)
+            return self._refuse(protocol, 500, "Unexpected error in the mock: see its log")
 
-    async def _read_in_time(self, protocol: Any, length: str | None) -> bytes:
+    async def _to_door(self, scope: Any, protocol: Any, body: bytes, too_large: bool) -> int:
+        assert self.door is not None
+        headers: dict[str, str] = {}
+        for name, value in scope.headers.items():
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        request = self._api_request(
+            scope.method, scope.path, scope.query_string, headers, body, too_large
+        )
+        answer = self.door.handle(request)
+        fault = answer.connection
+        if fault is not None:
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            if fault.drop:
+                await _break(protocol)
+                return 0
+        if too_large:  # an unread body would be taken for the next request
+            answer.headers.append(_CLOSE)
+        protocol.response_bytes(answer.status, answer.headers, answer.body)
+        return int(answer.status)
+
+    def _to_app(self, scope: Any, protocol: Any, body: bytes) -> int:
+        assert self.app is not None
+        environ = self._environ(scope, scope.headers, body)
+        start = _StartResponse()
+        chunks = self.app(environ, start)
+        try:
+            payload = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        protocol.response_bytes(start.status, start.headers, payload)
+        return start.status
+
+    async def _read_in_time(self, protocol: Any, length: str | None, limit: int) -> bytes:
         """The body, or TimeoutError once the read timeout has passed.
 
         One watchdog task checks every reader a few times per timeout and cancels the late
@@ -160,7 +211,7 @@ class Front:
         if self._watchdog is None or self._watchdog.done():
             self._watchdog = loop.create_task(self._watch())
         try:
-            return await self._read_body(protocol, length)
+            return await self._read_body(protocol, length, limit)
         except asyncio.CancelledError:
             if task not in self._late:
                 raise  # not ours: the server is shutting down
@@ -181,7 +232,7 @@ class Front:
                     self._late.add(task)
                     task.cancel()
 
-    async def _read_body(self, protocol: Any, length: str | None) -> bytes:
+    async def _read_body(self, protocol: Any, length: str | None, limit: int) -> bytes:
         if length is not None and "," not in length:
             # A declared length (hyper holds the client to it) within the limit: one read.
             return bytes(await protocol())
@@ -189,7 +240,7 @@ class Front:
         size = 0
         async for chunk in protocol:  # chunked: count as it arrives
             size += len(chunk)
-            if size > self.max_body:
+            if size > limit:
                 raise _TooLarge()
             parts.append(bytes(chunk))
         return b"".join(parts)
@@ -227,12 +278,29 @@ class Front:
             environ["CONTENT_LENGTH"] = str(len(body))
         return environ
 
-    def _refuse(self, protocol: Any, status: int, message: str) -> None:
-        """An answer the app never gave, in the API's error format; the connection closes
-        (an unread body would otherwise be taken for the next request)."""
+    def _refuse(self, protocol: Any, status: int, message: str) -> int:
+        """An answer nothing behind the front gave, in the API's error format; the
+        connection closes (an unread body would otherwise be taken for the next request)."""
         kind = "/errors/server-error" if status == 500 else f"/errors/http-{status}"
         body = orjson.dumps(self._error_body(kind, message))
         protocol.response_bytes(status, [*_JSON, _CLOSE], body)
+        return status
+
+    def _log_line(self, scope: Any, status: int, seconds: float) -> None:
+        """One console line: time, method, path (client secrets masked), status, ms,
+        customer number, correlation id."""
+        assert self._log is not None
+        path, query, headers = scope.path, scope.query_string, scope.headers
+        if query:
+            path = f"{path}?{self._mask(query)}"
+        line = (
+            f"{time.strftime('%H:%M:%S')} {scope.method} {path} {status} "
+            f"{seconds * 1000:.1f}ms customer={headers.get('im-customernumber') or '-'} "
+            f"correlation={headers.get('im-correlationid') or '-'}\n"
+        )
+        with self._log_lock:
+            self._log.write(line)
+            self._log.flush()
 
 
 async def _break(protocol: Any) -> None:
@@ -241,8 +309,6 @@ async def _break(protocol: Any) -> None:
     connection as broken (requests/urllib3: ProtocolError, httpx: RemoteProtocolError)."""
     stream = protocol.response_stream(502, [("content-length", "64"), _CLOSE])
     await stream.send_bytes(b"{")  # returning now leaves 63 bytes owed: hyper closes
-
-
 
 
 def startup_warnings(settings: Settings) -> list[str]:

@@ -14,14 +14,11 @@ import multiprocessing
 import os
 import socket
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from typing import Any
 
 from mock_server import __version__
 from mock_server.config import Settings
-from mock_server.rehearsal.journal import mask_secrets
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -86,64 +83,33 @@ def banner(settings: Settings, port: int) -> list[str]:
     ]
 
 
-class RequestLog:
-    """WSGI middleware: one console line per request (method, path, status, ms, customer,
-    correlation id). Secrets in the query string are masked."""
-
-    def __init__(self, app: WSGIApp, out: TextIO | None = None) -> None:
-        self._app = app
-        self._out = out or sys.stdout
-        self._lock = threading.Lock()
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        started = time.perf_counter()
-        status = ["-"]
-
-        def recording_start(code: str, headers: Any, exc_info: Any = None) -> Any:
-            status[0] = code.split(" ", 1)[0]
-            return start_response(code, headers, exc_info)
-
-        body = self._app(environ, recording_start)
-        self.write(environ, status[0], time.perf_counter() - started)
-        return body
-
-    def write(self, environ: dict[str, Any], status: str, seconds: float) -> None:
-        path = environ.get("PATH_INFO", "")
-        query = environ.get("QUERY_STRING", "")
-        if query:
-            path = f"{path}?{mask_secrets(query)}"
-        line = (
-            f"{time.strftime('%H:%M:%S')} {environ.get('REQUEST_METHOD', '-')} {path} {status} "
-            f"{seconds * 1000:.1f}ms customer={environ.get('HTTP_IM_CUSTOMERNUMBER') or '-'} "
-            f"correlation={environ.get('HTTP_IM_CORRELATIONID') or '-'}\n"
-        )
-        with self._lock:
-            self._out.write(line)
-            self._out.flush()
-
-
 def load_app(target: str, settings: Settings) -> Any:
     """Granian's loader: builds the app inside the worker process (threads start there),
-    behind the front that receives whole requests first (front.py)."""
-    from mock_server.app import create_app
+    behind the front that receives whole requests first and hands API requests to the door
+    (front.py)."""
+    from mock_server.app import DOOR_KEY, create_app
     from mock_server.server.front import Front
 
     app = create_app(settings)
     if settings.state_file is not None:
         _keep_state_file(app, settings)
-    wsgi = RequestLog(app) if settings.request_log else app
-    return Front(wsgi, read_timeout=settings.read_timeout_seconds)
+    return Front(
+        app,
+        door=app.extensions[DOOR_KEY],
+        read_timeout=settings.read_timeout_seconds,
+        request_log=sys.stdout if settings.request_log else None,
+    )
 
 
 def _keep_state_file(app: Any, settings: Settings) -> None:
     """`--state-file`: restore now; save every interval and when the worker exits."""
     from multiprocessing import util
 
-    from mock_server.http.context import EXTENSION_KEY
+    from mock_server.http.flask_host import SERVICES_KEY
     from mock_server.rehearsal.snapshots import StateFile
 
     assert settings.state_file is not None
-    control = app.extensions[EXTENSION_KEY].control
+    control = app.extensions[SERVICES_KEY].control
     keeper = StateFile(settings.state_file, control.export_state, settings.state_save_interval)
     keeper.restore(control.state_parts())
     keeper.start()

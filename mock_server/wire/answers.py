@@ -1,21 +1,26 @@
-"""The API's answers: domain objects (snapshots) mapped to JSON bodies.
+"""The API's answers: use-case results mapped to JSON bodies.
 
-Rendering reads facts off the domain model and only maps them to field names; it works
-nothing out. Names and types follow our contract (which follows the strict SDK models);
-`mock_server.wire.conventions` holds the conventions shared with webhook bodies, and
-`mock_server.wire.orders` the created order, which the v7 outcome webhook carries too.
+Rendering reads facts off a result (its snapshot of the order, its moment, the names and
+dates it carries) and only maps them to field names; it works nothing out and asks
+nothing else. Names and types follow our contract (which follows the strict SDK models);
+`conventions.py` holds what answers share with webhook bodies, and `orders.py` the created
+order, which the v7 outcome webhook carries too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from mock_server.domain.catalog import Catalog
-from mock_server.domain.lifecycle import Pace, expected_dates
 from mock_server.domain.lines import RejectedLine
 from mock_server.domain.models import Order, OrderLine, Shipment
 from mock_server.domain.search import SearchPage
-from mock_server.domain.service import CreateResult, ModifyResult
+from mock_server.domain.service import (
+    CreateResult,
+    LineOutlook,
+    ModifyResult,
+    OrderDetails,
+)
 from mock_server.wire import orders as order_json
 from mock_server.wire.conventions import (
     Json,
@@ -29,14 +34,17 @@ from mock_server.wire.conventions import (
 from mock_server.wire.orders import DETAIL_ADDRESS, MODIFY_ADDRESS, address, charge
 
 
-def create_response(result: CreateResult, now: datetime, catalog: Catalog) -> Json:
-    return order_json.create_response(result.order, result.rejected, now, catalog)
+def create_response(result: CreateResult) -> Json:
+    return order_json.create_response(
+        result.order, result.rejected, result.at, result.warehouse_names
+    )
 
 
 # -- details ----------------------------------------------------------------------------
 
 
-def order_detail(order: Order, now: datetime, catalog: Catalog, pace: Pace) -> Json:
+def order_detail(details: OrderDetails) -> Json:
+    order, now, names = details.order, details.at, details.warehouse_names
     totals = order.totals()
     return compact(
         {
@@ -58,7 +66,10 @@ def order_detail(order: Order, now: datetime, catalog: Catalog, pace: Pace) -> J
             "shipToInfo": address(order.ship_to, DETAIL_ADDRESS),
             "endUserInfo": address(order.end_user, DETAIL_ADDRESS),
             "billToInfo": address(order.bill_to, DETAIL_ADDRESS),
-            "lines": [_detail_line(order, line, now, catalog, pace) for line in order.lines],
+            "lines": [
+                _detail_line(order, line, outlook, now, names)
+                for line, outlook in zip(order.lines, details.outlook, strict=True)
+            ],
             # A string amount here, a number in the create answer: as each is published.
             "miscellaneousCharges": [charge(c, str(c.amount)) for c in order.charges()],
         }
@@ -66,11 +77,13 @@ def order_detail(order: Order, now: datetime, catalog: Catalog, pace: Pace) -> J
 
 
 def _detail_line(
-    order: Order, line: OrderLine, now: datetime, catalog: Catalog, pace: Pace
+    order: Order,
+    line: OrderLine,
+    outlook: LineOutlook,
+    now: datetime,
+    warehouse_names: Mapping[str, str],
 ) -> Json:
-    warehouse = catalog.warehouses.get(line.warehouse_id)
-    product = catalog.find(line.part_number)
-    expected = expected_dates(line, pace)
+    expected = outlook.expected
     body: Json = {
         "subOrderNumber": line.sub_order_number,
         "ingramOrderLineNumber": line.ingram_line_number,
@@ -91,12 +104,12 @@ def _detail_line(
         "quantityBackOrdered": line.backordered,
         "specialBidNumber": line.special_bid_number,
         "backOrderETADate": day(line.stock_arrives_at) if line.stock_arrives_at else None,
-        "upcCode": product.upc_code if product else None,
+        "upcCode": outlook.upc_code,
         "defaultCarrierName": line.planned_carrier[1],
         "estimatedDates": [_estimate(*expected)] if expected else None,
         "lineNotes": line.notes,
         "shipmentDetails": [
-            _shipment_detail(s, line, warehouse.name if warehouse else "", now)
+            _shipment_detail(s, line, warehouse_names.get(line.warehouse_id, ""), now)
             for s in line.shipped_by(now)
         ]
         or None,
@@ -165,9 +178,8 @@ def _shipment_detail(s: Shipment, line: OrderLine, location: str, now: datetime)
 # -- search -----------------------------------------------------------------------------
 
 
-def search_response(
-    page: SearchPage, now: datetime, next_page: str | None, previous_page: str | None
-) -> Json:
+def search_response(page: SearchPage, next_page: str | None, previous_page: str | None) -> Json:
+    now = page.at
     return compact(
         {
             "recordsFound": page.records_found,
@@ -211,14 +223,14 @@ def _search_row(order: Order, now: datetime) -> Json:
 # -- modify -----------------------------------------------------------------------------
 
 
-def modify_response(result: ModifyResult, now: datetime) -> Json:
-    order = result.order
+def modify_response(result: ModifyResult) -> Json:
+    order, now = result.order, result.at
     totals = order.totals()
     return compact(
         {
             "ingramOrderNumber": order.number,
             "changeDescription": result.change_description,
-            "orderModifiedDate": timestamp(result.modified_at or now),
+            "orderModifiedDate": timestamp(now),
             "customerOrderNumber": order.customer_order_number,
             "endCustomerOrderNumber": order.end_customer_order_number,
             "orderTotal": amount(totals.total),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mock_server.domain.catalog import Catalog
 from mock_server.domain.events import CREATION_KINDS, EventKind, OrderEvent
 from mock_server.domain.models import Order, OrderLine
 from mock_server.domain.status import EVENT_LINE_STATUS
@@ -16,12 +15,12 @@ from mock_server.wire.conventions import Json, compact, day, order_link, timesta
 from mock_server.wire.orders import create_response
 
 
-def event_body(event: OrderEvent, event_id: str, catalog: Catalog | None = None) -> Json:
+def event_body(event: OrderEvent, event_id: str) -> Json:
     """The envelope POSTed to the customer's callback URL for one domain event.
 
     A v7 outcome carries the created order in the shape of the create answer, under a
     single `resource` object (the published v7 "201" payload); every other event is an
-    order-status event, with a `resource` list. `catalog` names the warehouses.
+    order-status event, with a `resource` list.
     """
     envelope: Json = {
         "topic": "resellers/orders",
@@ -33,7 +32,7 @@ def event_body(event: OrderEvent, event_id: str, catalog: Catalog | None = None)
         # The published payload names the event type beside `resource`, its example inside:
         # both carry it, so a receiver written to either finds it.
         envelope["eventType"] = event.kind.value
-        envelope["resource"] = _v7_outcome(event, catalog or _NO_CATALOG)
+        envelope["resource"] = _v7_outcome(event)
         return envelope
     resource: Json = {
         "eventType": event.kind.value,
@@ -56,15 +55,13 @@ def event_body(event: OrderEvent, event_id: str, catalog: Catalog | None = None)
     return envelope
 
 
-_NO_CATALOG = Catalog((), ())
-
-
-def _v7_outcome(event: OrderEvent, catalog: Catalog) -> Json:
+def _v7_outcome(event: OrderEvent) -> Json:
     """The created order as the create answer shows it, or why it was not created; each
     with the confirmation number of the submission it answers (an extension of ours)."""
     resource: Json = {"eventType": event.kind.value}
     if event.order is not None:
-        resource.update(create_response(event.order, event.rejected, event.at, catalog))
+        names = event.warehouse_names or {}
+        resource.update(create_response(event.order, event.rejected, event.at, names))
     else:
         resource["errors"] = [
             compact({"field": p.field, "message": p.message, "value": p.value})

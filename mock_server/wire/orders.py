@@ -1,15 +1,14 @@
 """The created order as JSON: the v6 create answer and the v7 outcome webhook carry the
-same shape, so both render it here (`http/render.py` for the answer, `webhooks/envelope.py`
-for the event). Addresses and charge lines, which other answers show too, live here as well.
-Like all rendering, it only maps facts the domain states to field names.
+same shape, so both render it here (`answers.py` for the answer, `events.py` for the event).
+Addresses and charge lines, which other answers show too, live here as well. Like all
+rendering, it only maps facts the domain states to field names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from mock_server.domain.catalog import Catalog
 from mock_server.domain.lines import RejectedLine
 from mock_server.domain.models import Address, Charge, Order, OrderLine, Totals
 from mock_server.wire.conventions import Json, amount, compact, day, order_link
@@ -39,11 +38,11 @@ def created_order(
     order: Order,
     rejected: Sequence[RejectedLine],
     now: datetime,
-    catalog: Catalog,
+    warehouse_names: Mapping[str, str],
     totals: Totals | None = None,
 ) -> Json:
     totals = totals or order.totals()
-    lines = [_created_line(order, line, now, catalog) for line in order.lines]
+    lines = [_created_line(order, line, now, warehouse_names) for line in order.lines]
     body: Json = {
         "numberOfLinesWithSuccess": len(order.lines),
         "numberOfLinesWithError": len(rejected),
@@ -66,7 +65,10 @@ def created_order(
 
 
 def create_response(
-    order: Order, rejected: Sequence[RejectedLine], now: datetime, catalog: Catalog
+    order: Order,
+    rejected: Sequence[RejectedLine],
+    now: datetime,
+    warehouse_names: Mapping[str, str],
 ) -> Json:
     """The whole create answer: the order as placed, its split and partial acceptance."""
     totals = order.totals()
@@ -81,13 +83,14 @@ def create_response(
             "purchaseOrderTotal": amount(totals.total),
             "shipToInfo": address(order.ship_to, CREATE_ADDRESS),
             "endUserInfo": address(order.end_user, CREATE_END_USER),
-            "orders": [created_order(order, rejected, now, catalog, totals)],
+            "orders": [created_order(order, rejected, now, warehouse_names, totals)],
         }
     )
 
 
-def _created_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog) -> Json:
-    warehouse = catalog.warehouses.get(line.warehouse_id)
+def _created_line(
+    order: Order, line: OrderLine, now: datetime, warehouse_names: Mapping[str, str]
+) -> Json:
     carrier_code, carrier_name = line.planned_carrier
     return compact(
         {
@@ -110,7 +113,7 @@ def _created_line(order: Order, line: OrderLine, now: datetime, catalog: Catalog
                         "carrierCode": carrier_code,
                         "carrierName": carrier_name,
                         "shipFromWarehouseId": line.warehouse_id,
-                        "shipFromLocation": warehouse.name if warehouse else "",
+                        "shipFromLocation": warehouse_names.get(line.warehouse_id, ""),
                     }
                 )
             ],

@@ -1,14 +1,14 @@
 """Fault injection through /__admin/faults, on the test client.
 
 The test client has no server front, so delays, resets and timeouts are checked here as
-the instruction the app leaves in the WSGI environ (`ingram_mock.fault`); tests/live/
-checks what a client of the real server sees.
+the instruction the door's answer carries for the front (`Answer.connection`); the live
+tests check what a client of the real server sees.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_server.app import create_app
+from mock_server.app import DOOR_KEY, create_app
 from mock_server.config import Settings
+from mock_server.http.messages import Answer, ApiRequest
 from mock_server.rehearsal.clock import AdjustableClock
 from mock_server.rehearsal.faults import OPERATIONS, TIMEOUT_SECONDS
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, new_order, order_headers
@@ -27,22 +28,32 @@ CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "orders-api.json"
 
 
 class EnvironSpy:
-    """Keeps the environ of each request the app saw: where it leaves fault instructions."""
+    """Keeps the door's answer to each request: a fault's instruction to the front (wait,
+    break the connection) travels on it."""
 
     def __init__(self, app: Flask) -> None:
-        self._inner = app.wsgi_app
-        self.seen: list[dict[str, Any]] = []
-        app.wsgi_app = self  # type: ignore[method-assign]
+        door = app.extensions[DOOR_KEY]
+        self._inner = door.handle
+        self.seen: list[Answer] = []
+        door.handle = self
 
-    def __call__(
-        self, environ: dict[str, Any], start_response: Callable[..., Any]
-    ) -> Iterable[bytes]:
-        self.seen.append(environ)
-        return self._inner(environ, start_response)
+    def __call__(self, request: ApiRequest) -> Answer:
+        answer: Answer = self._inner(request)
+        self.seen.append(answer)
+        return answer
 
     @property
     def last_fault(self) -> Any:
-        return self.seen[-1].get("ingram_mock.fault")
+        """The instruction as {"delay": seconds, "drop": True}, each only when asked."""
+        fault = self.seen[-1].connection
+        if fault is None:
+            return None
+        asked: dict[str, Any] = {}
+        if fault.delay:
+            asked["delay"] = fault.delay
+        if fault.drop:
+            asked["drop"] = True
+        return asked
 
 
 @pytest.fixture
@@ -405,7 +416,7 @@ def test_the_operation_list_is_the_contracts() -> None:
 def test_faults_reach_the_hot_routes_and_the_sandbox_token_call(
     client: FlaskClient, headers: dict[str, str], place: Callable[..., str]
 ) -> None:
-    number = place()  # no rule yet: the fast path may answer
+    number = place()  # no rule yet
     add_fault(client, operationId="getOrderDetails", status=500, times=1)
     add_fault(client, operationId="getAccessToken", status=503, times=1)
     assert client.get(f"/resellers/v6.1/orders/{number}", headers=headers).status_code == 500

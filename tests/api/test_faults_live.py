@@ -21,7 +21,7 @@ from tests.live import LiveServer, start_server
 pytestmark = pytest.mark.live
 
 # How requests reports a connection the front broke: the front cannot close before a status
-# line, so it announces a body and stops short (mock_server/front.py `_break`).
+# line, so it announces a body and stops short (mock_server/server/front.py `_break`).
 BROKEN = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
 
 @pytest.fixture(scope="module")

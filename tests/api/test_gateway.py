@@ -16,8 +16,9 @@ from mock_server.bootstrap import MockServices, build_services
 from mock_server.config import Settings
 from mock_server.contract.document import load_contract
 from mock_server.gateway.rate_limits import REAL_LIMIT, RateLimiter, RatePolicy
-from mock_server.http.gateway import TOO_MANY_REQUESTS, client_of
+from mock_server.http.door import client_of
 from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
+from mock_server.wire.errors import TOO_MANY_REQUESTS
 from tests.conftest import issue_token, new_order, order_headers
 from tests.fakes import Endpoint, RecordingSender
 from tests.live import start_server

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.config import Settings
-from mock_server.http.context import EXTENSION_KEY
+from mock_server.http.flask_host import SERVICES_KEY as EXTENSION_KEY
 from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 from mock_server.rehearsal.snapshots import StateFile, write_atomically
 from tests.conftest import issue_token, new_order, order_headers

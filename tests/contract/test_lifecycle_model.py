@@ -32,7 +32,7 @@ from werkzeug.test import TestResponse
 from mock_server.app import create_app
 from mock_server.bootstrap import MockServices
 from mock_server.config import Settings
-from mock_server.http.context import EXTENSION_KEY
+from mock_server.http.flask_host import SERVICES_KEY as EXTENSION_KEY
 from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 
 Json = dict[str, Any]

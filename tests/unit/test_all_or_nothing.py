@@ -52,7 +52,7 @@ def service(sink: RecordingSink, clock: FrozenClock) -> OrderService:
 
 
 def _detail(service: OrderService, number: str, clock: FrozenClock) -> Any:
-    return render.order_detail(service.get(ME, number), clock.now(), service.catalog, service.pace)
+    return render.order_detail(service.read(ME, number))
 
 
 A_BIG_CHANGE = ModifyOrder(

@@ -95,7 +95,7 @@ def test_a_v7_creation_is_its_outcome_and_carries_the_rejected_lines(
 def outcome_of(service: OrderService, sink: RecordingSink, command: CreateOrder) -> Any:
     service.create_async(ME, command, "US-I-T-00000000000000000002")
     event: OrderEvent = sink.events[0]
-    return event_body(event, "EVT0000000000000001", CATALOG)
+    return event_body(event, "EVT0000000000000001")
 
 
 def test_the_v7_outcome_is_the_create_answer_under_one_resource(

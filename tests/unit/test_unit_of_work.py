@@ -140,7 +140,6 @@ def test_rendering_while_another_thread_modifies_never_tears(service: OrderServi
     """Bounded: a writer flips a line's quantity while a reader renders the order; every
     rendered body must add up (subtotal, tax, freight and total from one state)."""
     number = held_order(service, quantity=1)
-    catalog = service.catalog
     stop = threading.Event()
 
     def writer() -> None:
@@ -155,8 +154,9 @@ def test_rendering_while_another_thread_modifies_never_tears(service: OrderServi
     torn = []
     try:
         for _ in range(800):
-            order = service.get(ME, number)
-            body = render.order_detail(order, service.clock.now(), catalog, service.pace)
+            details = service.read(ME, number)
+            order = details.order
+            body = render.order_detail(details)
             line = body["lines"][0]
             subtotal = Decimal(str(body["orderSubTotal"]))
             expected_freight = freight(order.lines, Decimal("1.00"))
