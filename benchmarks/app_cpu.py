@@ -1,7 +1,8 @@
-"""The app's own CPU per request: the WSGI app called with a raw environ, as the front calls it.
+"""The app's own CPU per request: the door called with a whole request, as the front calls it.
 
 No HTTP server, no test client: what is left is what the mock itself spends on a POST create v6
-(one line, a fresh PO each time) and on a GET details. Thread CPU time, over many short rounds;
+(one line, a fresh PO each time) and on a GET details, from the request the front builds
+(`ApiRequest`) to the answer's bytes. Thread CPU time, over many short rounds;
 the best round is printed, because on a shared virtual machine the slow rounds measure the
 neighbours. To compare two checkouts, alternate them a few times and compare the best figures:
 
@@ -12,16 +13,15 @@ neighbours. To compare two checkouts, alternate them a few times and compare the
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
 
 import orjson
 
-from mock_server.app import create_app
+from mock_server.app import DOOR_KEY, create_app
 from mock_server.config import Settings
+from mock_server.http.messages import ApiRequest
 
 CUSTOMER = "20-222222"
 
@@ -39,37 +39,22 @@ def main() -> int:
     token = client.get(f"/oauth/oauth20/token?{query}").get_json()["access_token"]
     statuses: list[str] = []
 
-    def start_response(status: str, headers: Any, exc_info: Any = None) -> None:
-        statuses.append(status)
+    door = app.extensions[DOOR_KEY]
+    headers = {
+        "host": "127.0.0.1:8080",
+        "authorization": f"Bearer {token}",
+        "im-customernumber": CUSTOMER,
+        "im-countrycode": "US",
+        "im-correlationid": "bench-app-cpu",
+        "accept": "*/*",
+        "user-agent": "wrk",
+    }
+    with_body = {**headers, "content-type": "application/json"}
 
     def call(method: str, path: str, body: bytes = b"") -> bytes:
-        environ: dict[str, Any] = {
-            "REQUEST_METHOD": method,
-            "PATH_INFO": path,
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8080",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": "127.0.0.1",
-            "REMOTE_PORT": "50000",
-            "SCRIPT_NAME": "",
-            "wsgi.input": io.BytesIO(body),
-            "wsgi.url_scheme": "http",
-            "wsgi.errors": sys.stderr,
-            "wsgi.version": (1, 0),
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": False,
-            "wsgi.run_once": False,
-            "HTTP_HOST": "127.0.0.1:8080",
-            "HTTP_AUTHORIZATION": f"Bearer {token}",
-            "HTTP_IM_CUSTOMERNUMBER": CUSTOMER,
-            "HTTP_IM_COUNTRYCODE": "US",
-            "HTTP_IM_CORRELATIONID": "bench-app-cpu",
-        }
-        if body:
-            environ["CONTENT_TYPE"] = "application/json"
-            environ["CONTENT_LENGTH"] = str(len(body))
-        return b"".join(app(environ, start_response))
+        answer = door.handle(ApiRequest(method, path, "", with_body if body else headers, body))
+        statuses.append(str(answer.status))
+        return bytes(answer.body)
 
     serial = 0
 

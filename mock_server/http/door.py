@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from mock_server.contract.document import MISSING, Violation
+from mock_server.contract.document import MISSING, Violation, may_hold_floats
 from mock_server.domain.commands import Caller
 from mock_server.domain.errors import (
     DomainError,
@@ -260,7 +260,11 @@ class Door:
         request = call.request
         query = request.query() if request.query_string else {}
         checked = self.svc.contract.operation(operation.operation_id).check(
-            headers=request.headers, path=call.params, query=query, body=call.body
+            headers=request.headers,
+            path=call.params,
+            query=query,
+            body=call.body,
+            floats_possible=call.body is not MISSING and may_hold_floats(request.body),
         )
         call.query = checked.query
         if not checked.violations:
