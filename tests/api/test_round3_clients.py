@@ -1,0 +1,164 @@
+"""Request shapes of Ingram's other official SDKs and of more production integrations
+(FACTS.md, "Clients, round 3"; issue 20), each sent as those clients send it.
+
+Every shape is tried in lenient mode (served, and recorded when our contract does not allow
+it) and in strict mode (refused in the API's error format when it is a violation, served when
+it is not). Through the app's test client, so the tests hold whatever the HTTP edge becomes.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from mock_server.app import create_app
+from mock_server.config import Settings
+from mock_server.contract.document import load_contract
+from tests.conftest import CUSTOMER
+
+CONTRACT = load_contract()
+MODES = pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
+TOKEN_PATHS = [
+    "/oauth/oauth20/token",
+    "/oauth/oauth30/token",
+    "/sandbox/oauth/oauth20/token",
+    "/sandbox/oauth/oauth30/token",
+]
+FORM = "application/x-www-form-urlencoded"
+
+
+def mock(strict: bool, **settings: Any) -> FlaskClient:
+    return create_app(Settings(strict=strict, **settings)).test_client()
+
+
+def violations(client: FlaskClient) -> list[dict[str, Any]]:
+    return list(client.get("/__admin/violations").get_json()["violations"])
+
+
+def basic(client_id: str, client_secret: str) -> str:
+    return "Basic " + base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+
+
+def assert_token(answer: Any) -> str:
+    """A token answer as the Go SDK's model reads it: `expires_in` a string."""
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert not list(CONTRACT.validator("AccessToken").iter_errors(body))
+    assert body["token_type"] == "Bearer" and isinstance(body["expires_in"], str)
+    return str(body["access_token"])
+
+
+def works(client: FlaskClient, token: str) -> bool:
+    """The token opens an order call."""
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "IM-CustomerNumber": CUSTOMER,
+        "IM-CountryCode": "US",
+        "IM-CorrelationID": "round3-token",
+    }
+    return client.get("/resellers/v6/orders/search", headers=headers).status_code in (200, 204)
+
+
+# -- 1. the token call --------------------------------------------------------------------
+
+
+@MODES
+@pytest.mark.parametrize("path", TOKEN_PATHS)
+def test_workato_http_basic_with_grant_and_scope_in_the_form(strict: bool, path: str) -> None:
+    client = mock(strict, client_id="workato-app", client_secret="w0rk-s3cret")
+    answer = client.post(
+        path,
+        data="grant_type=client_credentials&scope=read",
+        content_type=FORM,
+        headers={"Authorization": basic("workato-app", "w0rk-s3cret")},
+    )
+    assert works(client, assert_token(answer))
+    assert violations(client) == []  # RFC 6749 client_secret_basic: in the contract
+
+
+@MODES
+@pytest.mark.parametrize("path", TOKEN_PATHS)
+def test_http_basic_by_get_with_the_grant_in_the_query(strict: bool, path: str) -> None:
+    client = mock(strict, client_id="workato-app", client_secret="w0rk-s3cret")
+    answer = client.get(
+        f"{path}?grant_type=client_credentials",
+        headers={"Authorization": basic("workato-app", "w0rk-s3cret")},
+    )
+    assert works(client, assert_token(answer))
+
+
+@MODES
+def test_wrong_or_unreadable_basic_credentials_are_401(strict: bool) -> None:
+    client = mock(strict, client_id="workato-app", client_secret="w0rk-s3cret")
+    for header in (basic("workato-app", "guess"), "Basic %%%", basic("", "w0rk-s3cret")):
+        answer = client.post(
+            "/oauth/oauth30/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": header},
+        )
+        assert answer.status_code == 401, header
+        assert not list(CONTRACT.validator("TokenError").iter_errors(answer.get_json()))
+
+
+@MODES
+@pytest.mark.parametrize("path", TOKEN_PATHS)
+def test_form_credentials_twice_in_a_row(strict: bool, path: str) -> None:
+    client = mock(strict)
+    form = {"grant_type": "client_credentials", "client_id": "fr-shop", "client_secret": "pw"}
+    first, second = (assert_token(client.post(path, data=form)) for _ in range(2))
+    assert works(client, first) and works(client, second)
+
+
+@MODES
+def test_query_credentials_as_every_official_sdk_sends_them_twice(strict: bool) -> None:
+    client = mock(strict)
+    query = "grant_type=client_credentials&client_id=go-sdk&client_secret=pw"
+    tokens = [assert_token(client.get(f"/oauth/oauth20/token?{query}")) for _ in range(2)]
+    assert all(works(client, token) for token in tokens)
+
+
+@MODES
+def test_neither_way_is_refused_as_before(strict: bool) -> None:
+    client = mock(strict)
+    for answer in (
+        client.post("/oauth/oauth30/token", data={"grant_type": "client_credentials"}),
+        client.get("/oauth/oauth20/token?grant_type=client_credentials"),
+    ):
+        assert answer.status_code == 400
+        assert answer.get_json() == {
+            "message": "Missing required parameter(s): client_id, client_secret"
+        }
+
+
+@MODES
+def test_basic_and_form_naming_the_same_client_are_recorded(strict: bool) -> None:
+    client = mock(strict)
+    form = {"grant_type": "client_credentials", "client_id": "app", "client_secret": "pw"}
+    answer = client.post(
+        "/oauth/oauth30/token", data=form, headers={"Authorization": basic("app", "pw")}
+    )
+    [recorded] = violations(client)
+    assert (recorded["operation"], recorded["kind"], recorded["refused"]) == (
+        "createAccessToken",
+        "tolerated",
+        strict,
+    )
+    if strict:
+        assert answer.status_code == 400
+        assert "sent twice" in answer.get_json()["message"]
+    else:
+        assert works(client, assert_token(answer))
+
+
+@MODES
+def test_basic_and_form_naming_different_clients_are_refused(strict: bool) -> None:
+    client = mock(strict)
+    form = {"grant_type": "client_credentials", "client_id": "other", "client_secret": "pw"}
+    answer = client.post(
+        "/oauth/oauth30/token", data=form, headers={"Authorization": basic("app", "pw")}
+    )
+    assert answer.status_code == 400
+    assert "Two different client credentials" in answer.get_json()["message"]
