@@ -33,6 +33,7 @@ _OPERATIONS = {
     "create_order_v6": "createOrderV6",
     "create_order_v7": "createOrderV7",
     "get_order_details": "getOrderDetails",
+    "get_order_details_v6": "getOrderDetailsV6",
     "search_orders": "searchOrders",
     "modify_order": "modifyOrder",
     "cancel_order": "cancelOrder",

@@ -1,4 +1,4 @@
-"""The six order operations. Each handler: check the request, call the domain, render."""
+"""The six order operations, and the v6 details route. Each handler: check, call, render."""
 
 from __future__ import annotations
 
@@ -91,7 +91,17 @@ def _review(operation_id: str, who: Caller, command: CreateOrder) -> None:
 
 @orders.get("/resellers/v6.1/orders/<ordernumber>")
 def get_order_details(ordernumber: str) -> Response:
-    checked = check_request("getOrderDetails", {"ordernumber": ordernumber})
+    return _order_details("getOrderDetails", ordernumber)
+
+
+@orders.get("/resellers/v6/orders/<order:ordernumber>")
+def get_order_details_v6(ordernumber: str) -> Response:
+    """The details route before v6.1 (`get_orderdetails_v6`): still called, same answer."""
+    return _order_details("getOrderDetailsV6", ordernumber)
+
+
+def _order_details(operation_id: str, ordernumber: str) -> Response:
+    checked = check_request(operation_id, {"ordernumber": ordernumber})
     svc = services()
     simulated = checked.query.get("simulateStatus")
     order = svc.orders.get(

@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from xi.sdk.resellers.models import OrderDetailB2B
 
 from mock_server.app import create_app
 from mock_server.config import Settings
 from mock_server.contract.document import load_contract
-from tests.conftest import CUSTOMER
+from tests.conftest import CUSTOMER, OTHER_CUSTOMER, issue_token, new_order, order_headers
 
 CONTRACT = load_contract()
 MODES = pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
@@ -32,6 +33,26 @@ FORM = "application/x-www-form-urlencoded"
 
 def mock(strict: bool, **settings: Any) -> FlaskClient:
     return create_app(Settings(strict=strict, **settings)).test_client()
+
+
+def with_token(strict: bool, **settings: Any) -> tuple[FlaskClient, dict[str, str]]:
+    client = mock(strict, **settings)
+    return client, order_headers(issue_token(client))
+
+
+def place(client: FlaskClient, headers: dict[str, str], body: dict[str, Any]) -> str:
+    answer = client.post("/resellers/v6/orders", json=body, headers=headers)
+    assert answer.status_code == 201, answer.get_json()
+    return str(answer.get_json()["orders"][0]["ingramOrderNumber"])
+
+
+def valid(schema: str, body: Any) -> bool:
+    errors = [
+        f"{list(e.instance_path)}: {e.message}"
+        for e in CONTRACT.validator(schema).iter_errors(body)
+    ]
+    assert not errors, errors
+    return True
 
 
 def violations(client: FlaskClient) -> list[dict[str, Any]]:
@@ -162,3 +183,50 @@ def test_basic_and_form_naming_different_clients_are_refused(strict: bool) -> No
     )
     assert answer.status_code == 400
     assert "Two different client credentials" in answer.get_json()["message"]
+
+
+# -- 2. the v6 details route --------------------------------------------------------------
+
+
+@MODES
+@pytest.mark.parametrize("prefix", ["", "/sandbox"])
+def test_the_v6_details_route_answers_as_v6_1(strict: bool, prefix: str) -> None:
+    client, headers = with_token(strict)
+    number = place(client, headers, new_order(po="PO-NETSUITE-1"))
+    old = client.get(f"{prefix}/resellers/v6/orders/{number}", headers=headers)
+    current = client.get(f"{prefix}/resellers/v6.1/orders/{number}", headers=headers)
+    assert old.status_code == 200 and old.get_json() == current.get_json()
+    assert valid("OrderDetail", old.get_json())
+    assert OrderDetailB2B.from_dict(old.get_json()).ingram_order_number == number  # SDK model
+    assert old.headers["IM-CorrelationID"] == headers["IM-CorrelationID"]
+    assert violations(client) == []
+
+
+@MODES
+def test_the_v6_details_route_takes_the_sandbox_knobs_and_refuses_as_v6_1(strict: bool) -> None:
+    client, headers = with_token(strict)
+    number = place(client, headers, new_order(po="PO-NETSUITE-2"))
+    shipped = client.get(
+        f"/sandbox/resellers/v6/orders/{number}?simulateStatus=IM::SHIPPED&regionCode=NA",
+        headers=headers,
+    )
+    assert shipped.status_code == 200 and shipped.get_json()["orderStatus"] == "Shipped"
+    assert client.get("/resellers/v6/orders/20-ZZZZZ", headers=headers).status_code == 404
+    other = order_headers(headers["Authorization"].split()[1], OTHER_CUSTOMER)
+    assert client.get(f"/resellers/v6/orders/{number}", headers=other).status_code == 404
+    bad = client.get("/resellers/v6/orders/20RD3QV", headers=headers)
+    assert bad.status_code == 400 and valid("ErrorResponse", bad.get_json())
+    assert [v["operation"] for v in violations(client)] == ["getOrderDetailsV6"]
+    assert client.get(f"/resellers/v6/orders/{number}").status_code == 401
+    search = client.get("/resellers/v6/orders/search", headers=headers)  # still the search
+    assert search.status_code == 200 and "recordsFound" in search.get_json()
+
+
+def test_a_fault_rule_names_the_v6_route_apart_from_v6_1() -> None:
+    client, headers = with_token(False)
+    number = place(client, headers, new_order(po="PO-NETSUITE-3"))
+    rule = {"operationId": "getOrderDetailsV6", "status": 503, "times": 1}
+    assert client.post("/__admin/faults", json=rule).status_code == 201
+    assert client.get(f"/resellers/v6.1/orders/{number}", headers=headers).status_code == 200
+    assert client.get(f"/resellers/v6/orders/{number}", headers=headers).status_code == 503
+    assert client.get(f"/resellers/v6/orders/{number}", headers=headers).status_code == 200
