@@ -230,3 +230,221 @@ def test_a_fault_rule_names_the_v6_route_apart_from_v6_1() -> None:
     assert client.get(f"/resellers/v6.1/orders/{number}", headers=headers).status_code == 200
     assert client.get(f"/resellers/v6/orders/{number}", headers=headers).status_code == 503
     assert client.get(f"/resellers/v6/orders/{number}", headers=headers).status_code == 200
+
+
+# -- 3. v7 numbers as official SDKs and Workato send them ---------------------------------
+
+GO_SDK_LINE = {
+    "customerLineNumber": "1",
+    "ingramPartNumber": "2GZ200",
+    "quantity": "1",
+    "unitPrice": "289.81",
+    "endUserPrice": "310",
+}
+GO_SDK_COERCED = {"lines[0].quantity", "lines[0].unitPrice", "lines[0].endUserPrice"}
+WORKATO_V7 = {
+    "customerOrderNumber": "WK-7001",
+    "shipmentDetails": {"signatureRequired": True, "carrierCode": "FG"},
+    "lines": [
+        {
+            "customerLineNumber": "1",
+            "ingramPartNumber": "2GZ200",
+            "quantity": 2,
+            "unitPrice": 289.81,
+            "endUserPrice": 310,
+            "endUserInfo": [{"contact": "Ana Ruiz", "phoneNumber": 5215551234}],
+        }
+    ],
+}
+
+
+def v7(client: FlaskClient, headers: dict[str, str], body: dict[str, Any]) -> Any:
+    return client.post("/resellers/v7/orders", json=body, headers=headers)
+
+
+def worked_order(client: FlaskClient, headers: dict[str, str], po: str) -> dict[str, Any]:
+    """The order a v7 submission became, once the intake has worked, read by its PO."""
+    assert client.application.extensions["ingram_mock"].intake.drain() == 1
+    found = client.get(f"/resellers/v6/orders/search?customerOrderNumber={po}", headers=headers)
+    assert found.status_code == 200, found.get_data(as_text=True)
+    [row] = found.get_json()["orders"]
+    answer = client.get(f"/resellers/v6.1/orders/{row['ingramOrderNumber']}", headers=headers)
+    body: dict[str, Any] = answer.get_json()
+    return body
+
+
+@MODES
+def test_go_and_java_sdk_v7_lines_with_numeric_strings(strict: bool) -> None:
+    client, headers = with_token(strict)
+    answer = v7(client, headers, {"customerOrderNumber": "GO-7001", "lines": [GO_SDK_LINE]})
+    recorded = violations(client)
+    assert {v["field"] for v in recorded} == GO_SDK_COERCED
+    assert all(v["kind"] == "coerced" and v["refused"] is strict for v in recorded)
+    if strict:
+        assert answer.status_code == 400
+        flat = answer.get_json()
+        assert valid("V7ErrorResponse", flat) and "errors" not in flat
+        assert {f["field"] for f in flat["fields"]} == GO_SDK_COERCED
+        return
+    assert answer.status_code == 200 and valid("OrderCreateV7Confirmation", answer.get_json())
+    [line] = worked_order(client, headers, "GO-7001")["lines"]
+    assert (line["ingramPartNumber"], line["quantityOrdered"]) == ("2GZ200", 1)
+
+
+@MODES
+def test_workato_v7_numbers_and_a_numeric_end_user_phone(strict: bool) -> None:
+    client, headers = with_token(strict)
+    answer = v7(client, headers, WORKATO_V7)
+    [recorded] = violations(client)  # numbers are v7's types; the phone number is text
+    assert (recorded["field"], recorded["kind"], recorded["value"]) == (
+        "lines[0].endUserInfo[0].phoneNumber",
+        "coerced",
+        "5215551234",
+    )
+    if strict:
+        assert answer.status_code == 400
+        assert [f["field"] for f in answer.get_json()["fields"]] == [recorded["field"]]
+        return
+    assert answer.status_code == 200
+    [line] = worked_order(client, headers, "WK-7001")["lines"]
+    assert line["quantityOrdered"] == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"customerLineNumber": 1}, "lines[0].customerLineNumber"),
+        ({"ingramPartNumber": 2985452}, "lines[0].ingramPartNumber"),
+        ({"quantity": "two"}, "lines[0].quantity"),
+        ({"unitPrice": "cheap"}, "lines[0].unitPrice"),
+    ],
+)
+def test_the_rest_of_v7_stays_strictly_typed_even_when_lenient(
+    change: dict[str, Any], field: str
+) -> None:
+    client, headers = with_token(False)
+    answer = v7(
+        client, headers, {"customerOrderNumber": "GO-7002", "lines": [{**GO_SDK_LINE, **change}]}
+    )
+    assert answer.status_code == 400
+    named = {f["field"] for f in answer.get_json()["fields"]}
+    assert field in named
+    for header_field, value in (("acceptBackOrder", "true"), ("customerOrderNumber", 7003)):
+        body = {"customerOrderNumber": "GO-7003", header_field: value, "lines": [GO_SDK_LINE]}
+        refused = v7(client, headers, body)
+        assert refused.status_code == 400 and header_field in {
+            f["field"] for f in refused.get_json()["fields"]
+        }
+
+
+# -- 4. shop integers, nulls and modify replays on v6 -------------------------------------
+
+NUMERIC_SKU = 4008025  # in the catalog as "4008025" (the published CPN example's part)
+SHOP_ORDER: dict[str, Any] = {
+    "customerOrderNumber": 100234,
+    "endCustomerOrderNumber": 5567,
+    "shipToInfo": {
+        "companyName": None,
+        "contact": "Lucia Perez",
+        "addressLine1": "Av. Reforma 222",
+        "city": "Ciudad de Mexico",
+        "countryCode": "MX",
+    },
+    "lines": [
+        {"customerLineNumber": 1, "ingramPartNumber": NUMERIC_SKU, "quantity": 1, "unitPrice": 2218}
+    ],
+    "additionalAttributes": [{"attributeName": "allowPartialOrder", "attributeValue": "false"}],
+}
+SHOP_COERCED = {
+    "customerOrderNumber",
+    "endCustomerOrderNumber",
+    "shipToInfo.companyName",
+    "lines[0].customerLineNumber",
+    "lines[0].ingramPartNumber",
+}
+
+
+@MODES
+@pytest.mark.parametrize("country", ["MX", "FR", "AU", "US"])
+def test_a_shop_order_with_integer_ids_a_numeric_sku_and_a_null_company(
+    strict: bool, country: str
+) -> None:
+    client, headers = with_token(strict)
+    headers["IM-CountryCode"] = country
+    body = {**SHOP_ORDER, "shipToInfo": {**SHOP_ORDER["shipToInfo"], "countryCode": country}}
+    answer = client.post("/resellers/v6/orders", json=body, headers=headers)
+    recorded = violations(client)
+    assert {v["field"] for v in recorded} == SHOP_COERCED
+    assert all(v["kind"] == "coerced" and v["refused"] is strict for v in recorded)
+    null = next(v for v in recorded if v["field"] == "shipToInfo.companyName")
+    assert null["message"] == "Expected string, got null: read as absent"
+    if strict:
+        assert answer.status_code == 400 and valid("ErrorResponse", answer.get_json())
+        fields = {f["field"] for f in answer.get_json()["errors"][0]["fields"]}
+        assert fields == SHOP_COERCED
+        return
+    assert answer.status_code == 201, answer.get_json()
+    created = answer.get_json()
+    assert valid("OrderCreateResponse", created) and "rejectedLineItems" not in created
+    assert created["customerOrderNumber"] == "100234"
+    [line] = created["orders"][0]["lines"]
+    assert (line["ingramPartNumber"], line["customerLineNumber"]) == ("4008025", "1")
+    number = created["orders"][0]["ingramOrderNumber"]
+    details = client.get(f"/resellers/v6/orders/{number}", headers=headers).get_json()
+    detail = OrderDetailB2B.from_dict(details)  # the official SDK's strict model reads it
+    assert detail.end_customer_order_number == "5567"
+    assert "companyName" not in details["shipToInfo"]
+    assert details["shipToInfo"]["countryCode"] == country
+
+
+@MODES
+def test_an_empty_company_name_and_no_state_or_postal_code_are_plain_valid(strict: bool) -> None:
+    client, headers = with_token(strict)
+    ship_to = {"companyName": "", "contact": "Tom", "addressLine1": "1 Main St", "city": "Austin"}
+    body = {**new_order(po="SHOP-2"), "shipToInfo": ship_to}
+    body["additionalAttributes"] = [
+        {"attributeName": "allowPartialOrder", "attributeValue": "false"}
+    ]
+    assert client.post("/resellers/v6/orders", json=body, headers=headers).status_code == 201
+    assert violations(client) == []
+
+
+def test_a_null_required_text_is_still_refused() -> None:
+    client, headers = with_token(False)
+    answer = client.post(
+        "/resellers/v6/orders", json={**new_order(), "customerOrderNumber": None}, headers=headers
+    )
+    assert answer.status_code == 400
+    assert "Required field is missing" in {
+        f["message"] for f in answer.get_json()["errors"][0]["fields"]
+    }
+
+
+@MODES
+def test_a_replayed_modify_with_a_string_price_and_a_numeric_end_user_phone(strict: bool) -> None:
+    client, headers = with_token(strict)
+    number = place(client, headers, new_order(po="PO-REPLAY", hold=True))
+    change = {
+        "lines": [
+            {
+                "ingramLineNumber": "001",
+                "addUpdateDeleteLine": "UPDATE",
+                "quantity": 3,
+                "unitPrice": "289.81",
+                "endUserInfo": [{"contact": "Ana Ruiz", "phoneNumber": 5215551234}],
+            }
+        ]
+    }
+    answer = client.put(f"/resellers/v6/orders/{number}", json=change, headers=headers)
+    kinds = {(v["field"], v["kind"], v["refused"]) for v in violations(client)}
+    # A modify line has no endUserInfo in the published document: an unknown field.
+    assert kinds == {
+        ("lines[0].unitPrice", "coerced", strict),
+        ("lines[0].endUserInfo", "unknown", strict),
+    }
+    if strict:
+        assert answer.status_code == 400
+        return
+    assert answer.status_code == 200, answer.get_json()
+    assert valid("OrderModifyResponse", answer.get_json())
+    assert answer.get_json()["lines"][0]["quantityOrdered"] == 3
