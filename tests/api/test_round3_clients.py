@@ -16,9 +16,12 @@ from flask.testing import FlaskClient
 from xi.sdk.resellers.models import OrderDetailB2B
 
 from mock_server.app import create_app
+from mock_server.bootstrap import build_services
 from mock_server.config import Settings
 from mock_server.contract.document import load_contract
+from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, issue_token, new_order, order_headers
+from tests.fakes import RecordingSender
 
 CONTRACT = load_contract()
 MODES = pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
@@ -32,7 +35,9 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def mock(strict: bool, **settings: Any) -> FlaskClient:
-    return create_app(Settings(strict=strict, **settings)).test_client()
+    """A fresh mock at a known moment (FrozenClock: 2026-01-05 09:00 UTC)."""
+    clock = AdjustableClock(FrozenClock())
+    return create_app(Settings(strict=strict, **settings), clock=clock).test_client()
 
 
 def with_token(strict: bool, **settings: Any) -> tuple[FlaskClient, dict[str, str]]:
@@ -448,3 +453,143 @@ def test_a_replayed_modify_with_a_string_price_and_a_numeric_end_user_phone(stri
     assert answer.status_code == 200, answer.get_json()
     assert valid("OrderModifyResponse", answer.get_json())
     assert answer.get_json()["lines"][0]["quantityOrdered"] == 3
+
+
+# -- 5. the smaller habits ----------------------------------------------------------------
+
+CORRELATION_IDS = {
+    "docs-constant": "fbac82ba-cf0a-4bcf-fc03-0c5084",  # reused on every call
+    "timestamp": "2022-07-29T05:31:04+0000",
+    "hex-32": "9f86d081884c7d659a2feaa0c55ad015",
+}
+
+
+def shop_headers(token: str, correlation_id: str, country: str, sender: str) -> dict[str, str]:
+    """Headers as shop back ends send them: other casings, spaced media type, extras."""
+    return {
+        "Authorization": f"Bearer {token}",
+        "im-customernumber": CUSTOMER,
+        "IM-CountryCode": country,
+        "IM-CorrelationId": correlation_id,
+        "IM-SenderID": sender,
+        "accept": "application / json",
+        "Accept-Language": "en",
+        "IM-SecretKey": "not-a-spec-header",
+        "IM-ApplicationID": "shop-backend-7",
+        "IM-CustomerContact": "ops@shop.example",
+    }
+
+
+@MODES
+@pytest.mark.parametrize("correlation_id", CORRELATION_IDS.values(), ids=CORRELATION_IDS.keys())
+@pytest.mark.parametrize("sender", ["DARU DEV", CUSTOMER])
+def test_header_habits_of_production_clients(
+    strict: bool, correlation_id: str, sender: str
+) -> None:
+    client = mock(strict)
+    headers = shop_headers(issue_token(client), correlation_id, "US", sender)
+    created = client.post("/resellers/v6/orders", json=new_order(po="PO-HDR"), headers=headers)
+    assert created.status_code == 201, created.get_json()
+    number = created.get_json()["orders"][0]["ingramOrderNumber"]
+    answers = [
+        created,
+        client.get(f"/resellers/v6.1/orders/{number}", headers=headers),
+        client.get(f"/resellers/v6/orders/{number}", headers=headers),
+        client.get("/resellers/v6/orders/search?customerOrderNumber=PO-HDR", headers=headers),
+        client.post("/resellers/v6/orders", json=new_order(po="PO-HDR-2"), headers=headers),
+    ]
+    for answer in answers:
+        assert answer.status_code in (200, 201), answer.get_json()
+        assert answer.mimetype == "application/json"
+        assert answer.headers["IM-CorrelationID"] == correlation_id  # the same id, every call
+        assert answer.headers["IM-SenderID"] == sender
+        assert answer.headers["IM-CountryCode"] == "US"
+    assert violations(client) == []
+
+
+@MODES
+@pytest.mark.parametrize(
+    ("country", "prefix", "currency"),
+    [("MX", "20-", "USD"), ("FR", "20-", "USD"), ("AU", "60-", "AUD"), ("ZZ", "20-", "USD")],
+)
+def test_countries_without_a_sandbox_region_land_in_north_america(
+    strict: bool, country: str, prefix: str, currency: str
+) -> None:
+    client = mock(strict)
+    headers = shop_headers(issue_token(client), CORRELATION_IDS["hex-32"], country, "DARU DEV")
+    created = client.post("/resellers/v6/orders", json=new_order(po="PO-CC"), headers=headers)
+    assert created.status_code == 201, created.get_json()
+    number = created.get_json()["orders"][0]["ingramOrderNumber"]
+    assert number.startswith(prefix)
+    details = client.get(f"/resellers/v6.1/orders/{number}", headers=headers)
+    assert details.status_code == 200 and details.get_json()["currencyCode"] == currency
+    assert client.get("/resellers/v6/orders/search", headers=headers).status_code == 200
+    assert details.headers["IM-CountryCode"] == country
+
+
+@MODES
+def test_repeated_range_and_status_parameters_as_the_go_and_node_sdks_send_them(
+    strict: bool,
+) -> None:
+    client, headers = with_token(strict)
+    held = place(client, headers, new_order(po="PO-HELD", hold=True))
+    query = (
+        "ingramOrderDate-bt=2026-01-01&ingramOrderDate-bt=2026-12-31"
+        "&orderStatus-in=ON+HOLD&orderStatus-in=PROCESSING"
+    )
+    found = client.get(f"/resellers/v6/orders/search?{query}", headers=headers)
+    assert found.status_code == 200 and valid("OrderSearchResponse", found.get_json())
+    assert [o["ingramOrderNumber"] for o in found.get_json()["orders"]] == [held]
+
+    shipped = place(client, headers, new_order(po="PO-SHIPPED"))
+    clock = client.post("/__admin/clock", json={"advanceSeconds": 25 * 3600})
+    assert clock.status_code == 200
+    query = (
+        "shipDate_bt=2026-01-05&shipDate_bt=2026-01-05"
+        "&invoiceDate_bt=2026-01-01&invoiceDate_bt=2026-01-31"
+        "&deliveryDate_bt=2026-01-06&deliveryDate_bt=2026-01-06"
+    )
+    found = client.get(f"/resellers/v6/orders/search?{query}", headers=headers)
+    assert found.status_code == 200, found.get_json()
+    assert [o["ingramOrderNumber"] for o in found.get_json()["orders"]] == [shipped]
+    assert violations(client) == []
+
+
+@MODES
+def test_a_shop_webhook_receiver_finds_the_shipped_tracking_number(strict: bool) -> None:
+    settings = Settings(strict=strict)
+    clock = AdjustableClock(FrozenClock())
+    sender = RecordingSender()
+    services = build_services(settings, clock=clock, webhook_sender=sender)
+    client = create_app(settings, clock=clock, services=services).test_client()
+    hook = sender.endpoint("https://shop.example/ingram/webhook")
+    registered = client.put("/__admin/webhooks", json={"url": hook.url, "secret": "shh"})
+    assert registered.status_code == 200
+    headers = order_headers(issue_token(client))
+    number = place(client, headers, new_order(po="PO-TRACK"))
+    assert client.post("/__admin/clock", json={"advanceSeconds": 5 * 3600}).status_code == 200
+    assert services.webhooks.flush(5.0)
+    tracking = []
+    for received in hook.accepted():
+        body = received.json()
+        # The receiver's own checks, as written in the shop's code:
+        if body["topic"] != "resellers/orders" or body["event"] != "im::updated":
+            continue
+        for resource in body["resource"]:
+            if resource["eventType"] != "im::order_shipped":
+                continue
+            for line in resource["lines"]:
+                for shipment in line["shipmentDetails"]:
+                    tracking += [p["trackingNumber"] for p in shipment["packageDetails"]]
+    assert tracking and all(tracking)
+    details = client.get(f"/resellers/v6.1/orders/{number}", headers=headers).get_json()
+    shown = {
+        t["trackingNumber"]
+        for line in details["lines"]
+        for s in line.get("shipmentDetails", [])
+        for c in s.get("carrierDetails", [])
+        for t in c.get("trackingDetails", [])
+    }
+    assert set(tracking) == shown
+    services.webhooks.clear_registrations()
+    services.webhooks.reset()
