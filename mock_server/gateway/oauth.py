@@ -1,7 +1,8 @@
 """What a token request asks for: the grant type and the client's credentials, wherever the
 client put them. Pure: no Flask, no I/O, so the HTTP edge (whichever it is) calls one function.
 
-Clients authenticate in one of two ways (RFC 6749 §2.3.1), and Ingram's accept both:
+Clients authenticate in one of two ways (RFC 6749 §2.3.1); production clients use both
+(FACTS, "Clients, round 3"):
 - in the parameters: `client_id` and `client_secret` in the query (the documented
   `GET /oauth/oauth20/token?...`) or in a form body (`POST`, `client_secret_post`);
 - with HTTP Basic (`client_secret_basic`): `Authorization: Basic base64(id:secret)`, each of id
