@@ -1,9 +1,11 @@
-"""Reading a request body's scalars the way the real v6 API reads them.
+"""Reading a request body's scalars the way the real API reads them.
 
-The real API takes `"quantity": "2"`, `"customerLineNumber": 1`, `"acceptBackOrder": "true"`
-and `2.0` for an integer. `contract.py` calls these helpers for operations marked
-`x-mock-coerce-scalars`: each changes the body in place and returns what it changed, so the
-handler parses clean types and the client is told (a `coerced` violation).
+The real v6 API takes `"quantity": "2"`, `"customerLineNumber": 1`, `"acceptBackOrder": "true"`,
+`2.0` for an integer, and `null` for a text field it then treats as absent. Ingram's Go and
+Java SDKs send a v7 line's `"quantity": "1"`. `document.py` calls these helpers for operations
+marked `x-mock-coerce-scalars` (every scalar, or only the fields it lists): each changes the
+body in place and returns what it changed, so the handler parses clean types and the client
+is told (a `coerced` violation).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from mock_server.contract.refs import resolve
 
 _INTEGER_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?,?")  # "2", "2.0"; "1," as a published example
 _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-JSON_TYPE = {bool: "boolean", int: "integer", float: "number", str: "string"}
+JSON_TYPE = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
 _NOT_READ: Any = object()
 # The order in which a value is tried against the types a schema allows.
 _PREFERENCE = ["integer", "number", "boolean", "string", "null", "object", "array"]
@@ -26,11 +28,37 @@ _PREFERENCE = ["integer", "number", "boolean", "string", "null", "object", "arra
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """One value read as another type: where, what was sent, what it was read as."""
+    """One value read as another type: where, what was sent, what it was read as (`absent`:
+    a `null` text field, taken out of the body)."""
 
     path: list[str | int]
     original: Any
     wanted: str
+    absent: bool = False
+
+
+FieldPath = tuple[str, ...]  # ("lines", "*", "quantity"): `*` for any array item
+
+
+def field_path(text: str) -> FieldPath:
+    """`lines[*].endUserInfo[*].phoneNumber` as ("lines", "*", "endUserInfo", "*", ...)."""
+    return tuple(part for part in text.replace("[*]", ".*").split(".") if part)
+
+
+def schema_at(root: Mapping[str, Any], schema: Any, path: FieldPath) -> Mapping[str, Any] | None:
+    """The schema a body schema gives the field at `path`; None when it names no field."""
+    for part in path:
+        schema = resolve(root, schema)
+        if not isinstance(schema, Mapping):
+            return None
+        schema = schema.get("items") if part == "*" else (schema.get("properties") or {}).get(part)
+    found = resolve(root, schema)
+    return found if isinstance(found, Mapping) else None
+
+
+def pattern_of(instance_path: Iterable[str | int]) -> FieldPath:
+    """A validation error's place as a field path: array indexes become `*`."""
+    return tuple("*" if isinstance(part, int) else part for part in instance_path)
 
 
 def integer_paths(
@@ -96,6 +124,11 @@ def fix_type_error(body: Any, error: Any) -> Fix | None:
     for part in path[:-1]:
         parent = parent[part]
     value = parent[path[-1]]
+    if value is None and "string" in error.kind.types and isinstance(parent, dict):
+        # A shop's `"companyName": null`: no text, so none was given (an optional field;
+        # a required one is then reported missing).
+        del parent[path[-1]]
+        return Fix(path, None, "string", absent=True)
     for wanted in sorted(error.kind.types, key=_PREFERENCE.index):
         new = _read_as(value, wanted)
         if new is not _NOT_READ:

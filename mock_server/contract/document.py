@@ -8,10 +8,14 @@ names the field the way the API's error body does (`lines[0].quantity`).
 Two extensions in the document say where the real API is looser than its description:
 - `x-mock-tolerated` on a parameter lists schema keywords it does not enforce (the
   correlation id's `maxLength`): a breach is a tolerated violation, not a refusal;
-- `x-mock-coerce-scalars` on an operation (v6 create and modify) makes the checker fix
-  scalar types the way the real API reads them (`"2"` for an integer, `1` for a string,
-  `"true"` for a boolean, `2.0` for an integer; `coercion.py`), in the body itself, each
-  fix a `coerced` violation. The handler then parses clean types.
+- `x-mock-coerce-scalars` on an operation makes the checker fix scalar types the way the
+  real API reads them (`"2"` for an integer, `1` for a string, `"true"` for a boolean, `2.0`
+  for an integer, `null` for an optional text field, read as absent; `coercion.py`), in the
+  body itself, each fix a `coerced` violation. The handler then parses clean types. `true`
+  (v6 create and modify) reads every scalar of the body so; a list of field paths
+  (`["lines[*].quantity", ...]`, v7 create) reads only those, and the rest of the body stays
+  strictly typed: v7 is strictly typed, except where official SDKs send other types. A
+  listed path that names no scalar field of the body is an error at load.
 Tolerated, coerced and unknown-field violations are served in lenient mode and refused in
 strict mode; every other violation is refused.
 """
@@ -30,10 +34,14 @@ import jsonschema_rs
 
 from mock_server.contract.coercion import (
     JSON_TYPE,
+    FieldPath,
     Fix,
+    field_path,
     fix_type_error,
     integer_paths,
     integral_floats,
+    pattern_of,
+    schema_at,
 )
 from mock_server.contract.refs import resolve
 
@@ -191,7 +199,12 @@ class OperationContract:
         body = operation.get("requestBody")
         self.body_required = bool(body and body.get("required"))
         self.body_validator = None
-        self.coerce_scalars = bool(operation.get("x-mock-coerce-scalars"))
+        coerce = operation.get("x-mock-coerce-scalars")
+        self.coerce_scalars = bool(coerce)
+        # None: every scalar may be read leniently; else only the fields at these paths.
+        self.coerce_only: frozenset[FieldPath] | None = (
+            None if coerce is True or not coerce else frozenset(map(field_path, coerce))
+        )
         self.integer_paths: list[tuple[str, ...]] = []
         if body:
             media: Mapping[str, Any] = body.get("content", {})
@@ -203,7 +216,11 @@ class OperationContract:
                     validate_formats=True,
                 )
                 if self.coerce_scalars:
-                    self.integer_paths = sorted(set(integer_paths(root, schema)))
+                    found = set(integer_paths(root, schema))
+                    if self.coerce_only is not None:
+                        _check_listed(operation_id, root, schema, self.coerce_only)
+                        found &= self.coerce_only
+                    self.integer_paths = sorted(found)
 
     def check(
         self,
@@ -247,7 +264,11 @@ class OperationContract:
         errors = list(self.body_validator.iter_errors(body))
         if self.coerce_scalars:
             remaining = []
+            only = self.coerce_only
             for error in errors:
+                if only is not None and pattern_of(error.instance_path) not in only:
+                    remaining.append(error)
+                    continue
                 fix = fix_type_error(body, error)
                 if fix is None:
                     remaining.append(error)
@@ -350,10 +371,33 @@ def _replace_kind(violation: Violation, kind: str) -> Violation:
 def _coerced(fix: Fix) -> Violation:
     sent = JSON_TYPE.get(type(fix.original), type(fix.original).__name__)
     original = fix.original
+    if fix.absent:
+        message = f"Expected {fix.wanted}, got null: read as absent"
+    else:
+        message = f"Expected {fix.wanted}, got {sent} {json.dumps(original)}: read as {fix.wanted}"
     return Violation(
         location="body",
         field=_field_path(fix.path),
-        message=f"Expected {fix.wanted}, got {sent} {json.dumps(original)}: read as {fix.wanted}",
-        value=json.dumps(original) if isinstance(original, bool) else str(original),
+        message=message,
+        value=json.dumps(original) if isinstance(original, bool | None) else str(original),
         kind=COERCED,
     )
+
+
+_SCALARS = frozenset({"string", "integer", "number", "boolean"})
+
+
+def _check_listed(
+    operation_id: str, root: Mapping[str, Any], schema: Any, paths: Iterable[FieldPath]
+) -> None:
+    """Every field an `x-mock-coerce-scalars` list names is a scalar of the body. Raises
+    ValueError: a misspelt path would silently coerce nothing."""
+    for path in sorted(paths):
+        found = schema_at(root, schema, path)
+        kinds = found.get("type") if found is not None else None
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if not _SCALARS & set(kinds):
+            raise ValueError(
+                f"{operation_id}: x-mock-coerce-scalars names {'.'.join(path)}, "
+                "which is not a scalar field of the request body"
+            )

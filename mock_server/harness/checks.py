@@ -16,7 +16,9 @@ requests for reasons a schema cannot express, and the published facts name them:
 create whose PO number is a duplicate, or whose every line is rejected with a documented
 code (EN unknown part, EQ bad quantity; a 400 rather than a 207 here is the mock's reading)
 (400), a search whose `-bt`/`_bt` date range starts after it ends (400), a modify of an
-order that is not on customer hold (400), a cancel of an order that is not on hold (405).
+order that is not on customer hold (400), a cancel of an order that is not on hold (405), a
+token request whose client sent its credentials neither as parameters nor by HTTP Basic (400:
+the parameters are optional in the schema because Basic, a header, can stand in for them).
 `DOCUMENTED_REFUSALS` adds exactly those statuses to `positive_data_acceptance` for those
 operations, and `refusals_are_documented` takes over for them: a refusal of schema-valid
 data passes only when the answer shows the documented reason. Any other refusal still fails.
@@ -24,8 +26,8 @@ data passes only when the answer shows the documented reason. Any other refusal 
 Realistic orders for the stateful phase (catalog parts, hold, addresses the sandbox takes)
 live in `mock_server.harness.scenarios`.
 
-`allow_header_conformance` is switched off for modify and cancel only, with the reason in
-`NOT_APPLICABLE`; it stays on everywhere else.
+`allow_header_conformance` is switched off for modify, cancel and the v6 read only, with the
+reason in `NOT_APPLICABLE`; it stays on everywhere else.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ DOCUMENTED_REFUSALS: Mapping[str, int] = {
     "searchOrders": 400,
     "modifyOrder": 400,
     "cancelOrder": 405,
+    "getAccessToken": 400,
+    "createAccessToken": 400,
 }
 # operationId -> built-in checks that cannot hold for it, each with the reason.
 NOT_APPLICABLE: Mapping[str, Mapping[str, str]] = {
@@ -52,11 +56,12 @@ NOT_APPLICABLE: Mapping[str, Mapping[str, str]] = {
         "allow_header_conformance": (
             "the published API describes PUT /resellers/v6/orders/{orderNumber} and DELETE "
             "/resellers/v6/orders/{OrderNumber} as two path entries (the parameter spelled two "
-            "ways), so one URL's Allow header (PUT, DELETE) always lists a method the other "
-            "entry does not document; we keep the published spellings"
+            "ways), and the older GET /resellers/v6/orders/{ordernumber} is a third, so one URL's "
+            "Allow header (GET, PUT, DELETE) always lists a method another entry does not "
+            "document; we keep the published spellings"
         )
     }
-    for operation_id in ("modifyOrder", "cancelOrder")
+    for operation_id in ("modifyOrder", "cancelOrder", "getOrderDetailsV6")
 }
 CUSTOM_CHECKS = ("cancel_is_final", "refusals_are_documented")
 # Part numbers from Ingram's documentation examples: in the mock's catalog and the sandbox's.
@@ -74,6 +79,7 @@ _CARRIED_HEADERS = (
 )
 _HOLD_REFUSAL = "can not be modified/released"
 _LINE_REJECT_CODES = ("EN", "EQ", "EW")
+_NO_CLIENT_CREDENTIALS = "Missing required parameter(s): client_"
 # Address refusals JSON Schema cannot state: an endUserInfo whose values are all blank, and a
 # US or Canadian state that is not two letters (the country may come from IM-CountryCode).
 _EMPTY_END_USER = "endUserInfo object cannot be empty"
@@ -202,6 +208,14 @@ def refusals_are_documented(ctx: CheckContext, response: Response, case: AnyCase
             raise AssertionError(
                 "Cancel answered 405 (not on hold) for an order that reads back as On Hold\n\n"
                 f"Read back with:\n\n    {details_curl}"
+            )
+        return None
+    if operation_id in ("getAccessToken", "createAccessToken"):
+        message = str((_json(response) or {}).get("message", ""))
+        if not message.startswith(_NO_CLIENT_CREDENTIALS):
+            raise AssertionError(
+                "A schema-valid token request may only be refused (400) when the client sent "
+                f"its credentials neither as parameters nor by HTTP Basic; it says: {message!r}"
             )
         return None
     problems = _error_texts(_json(response))

@@ -9,13 +9,14 @@ the real API refuses, and the real API tolerates two things the contract forbids
   the switch schemathesis offers for exactly this), so a tolerant server is not in breach;
 - on v6 create and modify (the operations the contract marks `x-mock-coerce-scalars`),
   scalars of the wrong JSON type that read as the right one (`"quantity": "2"`,
-  `"customerLineNumber": 1`, `"true"` for a boolean): coerced; and wherever the contract marks
+  `"customerLineNumber": 1`, `"true"` for a boolean): coerced; on v7 create only in the line
+  fields the mark lists (official SDKs send `"quantity": "1"`); and wherever the contract marks
   a keyword `x-mock-tolerated` (the `IM-CorrelationID` length): not enforced.
   The built-in `negative_data_rejection` is switched off and `rejects_what_the_api_rejects`
   stands in for it: it judges each case exactly as the built-in check does, unless the
   request as sent is one the real API takes, as the mock's own checker reads it
-  (`mock_server/contract.py`, `mock_server/coercion.py`): one rule, in one place. v7 stays
-  strictly typed, because the contract marks no coercion there.
+  (`mock_server/contract.py`, `mock_server/coercion.py`): one rule, in one place. The rest
+  of v7 stays strictly typed, because the contract marks no other coercion there.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 from mock_server.contract.document import IGNORED, MISSING, Violation
 from mock_server.domain.commands import Caller
 from mock_server.domain.errors import FieldProblem
+from mock_server.gateway.oauth import TokenRequest, token_request
 from mock_server.gateway.rate_limits import Verdict
 from mock_server.http.messages import ApiRequest
 from mock_server.wire.conventions import Json
@@ -45,7 +46,11 @@ class Operation:
 
 
 class TokenRequestRefused(ValueError):
-    """A token request that does not ask for a client-credentials grant properly (400)."""
+    """A token request that does not ask for a client-credentials grant properly."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class Call:
@@ -84,35 +89,31 @@ class Call:
             )
 
     def token_request(self) -> TokenRequest:
-        return TokenRequest.of(self.request)
-
-
-_NO_CALLER = Caller("", "")
-
-
-class TokenRequest:
-    """A client-credentials grant request: query parameters, or a POSTed form."""
-
-    __slots__ = ("client_id", "client_secret", "grant_type")
-
-    def __init__(self, grant_type: str, client_id: str, client_secret: str) -> None:
-        self.grant_type = grant_type
-        self.client_id = client_id
-        self.client_secret = client_secret
-
-    @classmethod
-    def of(cls, request: ApiRequest) -> TokenRequest:
-        """Raises TokenRequestRefused naming what is missing or unsupported."""
-        pairs = request.query_pairs
+        """The grant a token request asks for, its client credentials read wherever the
+        client put them (`gateway/oauth.py`). Raises TokenRequestRefused; records what a
+        client should not have sent (refused with --strict)."""
+        request = self.request
+        query = dict(reversed(request.query_pairs))  # the first value of a repeated name
+        form: dict[str, str] = {}
         content_type = request.header("content-type").split(";", 1)[0].strip().lower()
-        if request.method == "POST" and content_type == "application/x-www-form-urlencoded":
-            form = parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
-            pairs = form or pairs
-        values = dict(reversed(pairs))  # the first value of a repeated name
-        asked = cls(*(values.get(n, "") for n in ("grant_type", "client_id", "client_secret")))
-        missing = [n for n in ("grant_type", "client_id", "client_secret") if not values.get(n)]
-        if missing:
-            raise TokenRequestRefused(f"Missing required parameter(s): {', '.join(missing)}")
+        if content_type == _FORM and request.body:
+            pairs = parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+            form = dict(reversed(pairs))
+        asked = token_request(request.method, query, form, request.headers.get("authorization"))
+        if asked.unreadable:
+            raise TokenRequestRefused(f"Invalid client credentials: {asked.unreadable}", 401)
+        if asked.conflict:
+            raise TokenRequestRefused(asked.conflict)
+        if asked.missing:
+            raise TokenRequestRefused(f"Missing required parameter(s): {', '.join(asked.missing)}")
+        if asked.violations:
+            self.violations.extend((v, self.strict) for v in asked.violations)
+            if self.strict:
+                raise TokenRequestRefused(asked.violations[0].message)
         if asked.grant_type != "client_credentials":
             raise TokenRequestRefused("Unsupported grant_type: use client_credentials")
         return asked
+
+
+_NO_CALLER = Caller("", "")
+_FORM = "application/x-www-form-urlencoded"

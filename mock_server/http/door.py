@@ -154,7 +154,7 @@ class Door:
         except InvalidClient:
             return _json_answer(401, oauth_error_body("Invalid client credentials"))
         except TokenRequestRefused as refused:
-            return _json_answer(400, oauth_error_body(str(refused)))
+            return _json_answer(refused.status, oauth_error_body(str(refused)))
         except StoreUnavailable:
             # Logged where it happened (store.connection); the client may simply retry.
             answer = _json_answer(

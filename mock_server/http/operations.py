@@ -162,6 +162,10 @@ OPERATIONS: tuple[Operation, ...] = (
         "getOrderDetails", "GET", ("/resellers/v6.1/orders/{ordernumber}",),
         _nothing, _details, _detailed, (200,),
     ),
+    Operation(  # the route before v6.1, which production clients still call
+        "getOrderDetailsV6", "GET", ("/resellers/v6/orders/{ordernumber}",),
+        _nothing, _details, _detailed, (200,),
+    ),
     Operation(
         "searchOrders", "GET", ("/resellers/v6/orders/search",),
         _search_criteria, _search, _found, (200, 204),

@@ -34,6 +34,7 @@ OPERATIONS = frozenset(
         "createOrderV6",
         "createOrderV7",
         "getOrderDetails",
+        "getOrderDetailsV6",
         "searchOrders",
         "modifyOrder",
         "cancelOrder",

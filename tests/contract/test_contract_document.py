@@ -47,9 +47,12 @@ EXPECTED_OPERATIONS: dict[str, tuple[str, str]] = {
     "searchOrders": ("get", "/resellers/v6/orders/search"),
     "modifyOrder": ("put", "/resellers/v6/orders/{orderNumber}"),
     "cancelOrder": ("delete", "/resellers/v6/orders/{OrderNumber}"),
+    # The route before v6.1, which production clients still call (FACTS, Clients round 3).
+    "getOrderDetailsV6": ("get", "/resellers/v6/orders/{ordernumber}"),
 }
 PATH_PARAMS: dict[str, str] = {
     "getOrderDetails": "ordernumber",
+    "getOrderDetailsV6": "ordernumber",
     "modifyOrder": "orderNumber",
     "cancelOrder": "OrderNumber",
 }
@@ -78,6 +81,12 @@ EXPECTED_RESPONSES: dict[tuple[str, str], str | None] = {
     ("getOrderDetails", "404"): "ErrorResponse",
     ("getOrderDetails", "429"): "RateLimitError",
     ("getOrderDetails", "500"): "ErrorResponse",
+    ("getOrderDetailsV6", "200"): "OrderDetail",
+    ("getOrderDetailsV6", "400"): "ErrorResponse",
+    ("getOrderDetailsV6", "401"): "ErrorResponse",
+    ("getOrderDetailsV6", "404"): "ErrorResponse",
+    ("getOrderDetailsV6", "429"): "RateLimitError",
+    ("getOrderDetailsV6", "500"): "ErrorResponse",
     ("searchOrders", "200"): "OrderSearchResponse",
     ("searchOrders", "204"): None,
     ("searchOrders", "400"): "ErrorResponse",
@@ -440,6 +449,15 @@ def test_operation_ids_are_exactly_the_expected_set() -> None:
     doc = _doc()
     found = {op["operationId"]: (method, path) for path, method, op in _operations(doc)}
     assert found == EXPECTED_OPERATIONS
+
+
+def test_the_v6_read_is_deprecated_and_answers_as_the_v6_1_read() -> None:
+    doc = _doc()
+    old, current = _operation(doc, "getOrderDetailsV6"), _operation(doc, "getOrderDetails")
+    assert old["deprecated"] is True and not current.get("deprecated")
+    assert old["parameters"] == current["parameters"]
+    current["responses"]["200"].pop("links")
+    assert old["responses"] == current["responses"]
 
 
 def test_security_per_operation() -> None:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from mock_server.contract.document import load_contract
 from mock_server.harness.exchange import (
     REDACTED,
     ContractView,
@@ -50,17 +51,26 @@ def test_tolerance_is_the_contracts_own() -> None:
     assert tolerated_by_the_api("searchOrders", headers=long_id)
     assert not tolerated_by_the_api("searchOrders", headers={**long_id, "IM-CountryCode": "USA"})
     assert not tolerated_by_the_api("searchOrders", headers=headers, query={"pageSize": "x"})
-    v7 = {"customerOrderNumber": "PO-1", "lines": [{"ingramPartNumber": "2GZ200", "quantity": "2"}]}
+    line = {"customerLineNumber": 1, "ingramPartNumber": "2GZ200", "quantity": 2}
+    v7 = {"customerOrderNumber": "PO-1", "lines": [line]}
     assert not tolerated_by_the_api(
         "createOrderV7", headers={**headers, "IM-CorrelationID": "c"}, body=v7
-    )  # v7 stays strictly typed
+    )  # v7 stays strictly typed outside the fields official SDKs send loosely
     assert tolerated_by_the_api(
         "createOrderV6", headers={**headers, "IM-CorrelationID": "c"}, body=v7
     )
+    go_sdk = {"customerOrderNumber": "PO-1", "lines": [{**line, "customerLineNumber": "1"}]}
+    go_sdk["lines"][0]["quantity"] = "2"  # Ingram's Go and Java SDKs
+    assert tolerated_by_the_api(
+        "createOrderV7", headers={**headers, "IM-CorrelationID": "c"}, body=go_sdk
+    )
 
 
-def test_v7_is_not_lenient_and_the_config_says_so() -> None:
-    assert coercing_operations() == {"createOrderV6", "modifyOrder"}
+def test_v7_is_lenient_only_where_listed_and_the_config_says_so() -> None:
+    assert coercing_operations() == {"createOrderV6", "modifyOrder", "createOrderV7"}
+    listed = load_contract().operation("createOrderV7").coerce_only
+    assert listed is not None and ("lines", "*", "quantity") in listed
+    assert load_contract().operation("createOrderV6").coerce_only is None  # every scalar
     config = suite_config(SuiteOptions(token="t"))
     assert config["generation"]["allow-extra-parameters"] is False
     # Our check judges negative data instead, by the contract's own tolerance marks.

@@ -1,4 +1,5 @@
-"""How v6 scalars of the wrong JSON type are read (`contract.coercion`), one rule a case."""
+"""How scalars of the wrong JSON type are read (`contract.coercion`), one rule a case, and
+which fields an operation reads so (`x-mock-coerce-scalars`: all, or a list)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from mock_server.contract.coercion import fix_type_error, integer_paths, integral_floats
+from mock_server.contract.coercion import (
+    field_path,
+    fix_type_error,
+    integer_paths,
+    integral_floats,
+    schema_at,
+)
+from mock_server.contract.document import Contract
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -72,3 +80,62 @@ def test_integral_floats_at_integer_paths_become_ints() -> None:
     assert body == {"n": 2, "x": 2.0, "lines": [{"q": 3}, {"q": 2.5}, {"q": 1}]}
     assert [f.path for f in fixes] == [["lines", 0, "q"], ["n"]]
     assert all(type(v) is int for v in (body["n"], body["lines"][0]["q"]))
+
+
+def test_a_null_text_field_is_taken_out_and_a_null_elsewhere_is_left_for_a_400() -> None:
+    body: dict[str, Any] = {"s": None}
+    [error] = list(VALIDATOR.iter_errors(body))
+    fix = fix_type_error(body, error)
+    assert body == {} and fix is not None and fix.absent and fix.wanted == "string"
+    assert _fixed("n", None) == (None, None)
+    assert _fixed("b", None) == (None, None)
+
+
+def test_field_paths_and_the_schema_they_name() -> None:
+    path = field_path("lines[*].endUserInfo[*].phoneNumber")
+    assert path == ("lines", "*", "endUserInfo", "*", "phoneNumber")
+    assert field_path("customerOrderNumber") == ("customerOrderNumber",)
+    assert schema_at(SCHEMA, SCHEMA, field_path("lines[*].q")) == {"type": "integer"}
+    assert schema_at(SCHEMA, SCHEMA, field_path("lines[*].nope")) is None
+    assert schema_at(SCHEMA, SCHEMA, field_path("n.deeper")) is None
+
+
+def _document(coerce: Any) -> dict[str, Any]:
+    line = {
+        "type": "object",
+        "properties": {"q": {"type": "integer"}, "label": {"type": "string"}},
+    }
+    body = {"type": "object", "properties": {"lines": {"type": "array", "items": line}}}
+    operation = {
+        "operationId": "place",
+        "x-mock-coerce-scalars": coerce,
+        "requestBody": {"content": {"application/json": {"schema": body}}},
+    }
+    return {"openapi": "3.1.0", "paths": {"/p": {"post": operation}}}
+
+
+def _check(coerce: Any, body: Any) -> list[tuple[str, str]]:
+    checked = Contract(_document(coerce)).operation("place").check(
+        headers={}, path={}, query={}, body=body
+    )
+    return [(v.field, v.kind) for v in checked.violations]
+
+
+def test_a_listed_operation_reads_only_the_listed_fields() -> None:
+    body = {"lines": [{"q": "2", "label": 7}, {"q": 3.0}]}
+    assert _check(["lines[*].q"], body) == [
+        ("lines[1].q", "coerced"),
+        ("lines[0].q", "coerced"),
+        ("lines[0].label", "invalid"),
+    ]
+    assert body == {"lines": [{"q": 2, "label": 7}, {"q": 3}]}
+    everything = {"lines": [{"q": "2", "label": 7}]}
+    assert _check(True, everything) == [("lines[0].q", "coerced"), ("lines[0].label", "coerced")]
+    assert everything == {"lines": [{"q": 2, "label": "7"}]}
+    assert _check(None, {"lines": [{"q": "2"}]}) == [("lines[0].q", "invalid")]
+
+
+@pytest.mark.parametrize("listed", ["lines[*].qq", "lines", "lines[*]"])
+def test_a_listed_path_that_names_no_scalar_field_is_an_error_at_load(listed: str) -> None:
+    with pytest.raises(ValueError, match="x-mock-coerce-scalars"):
+        Contract(_document([listed]))
