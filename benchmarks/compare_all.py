@@ -4,8 +4,9 @@ The same wrk load as load.py (warm-up, then `-t2 -c32 -d10s`; GET order details 
 create v6) against each server in turn, each started on its own loopback port and stopped
 by pid before the next starts:
 - ingram-mock serve (auth, contract validation, state, the slow-client front: all on);
-- the thinnest Flask app on granian (thin_app.py): the stack's floor on this machine today,
-  on granian's WSGI interface and behind our RSGI front (the front's own cost);
+- the thinnest Flask app on granian (thin_app.py): the framework's floor on this machine
+  today, on granian's WSGI interface and behind our RSGI front (the front's own cost);
+- a bare RSGI app doing the same parse-and-store (bare_rsgi.py): the stack's ceiling;
 - WireMock 3.13 standalone, default settings, two bare stubs answering the bodies
   ingram-mock gave for the same two calls (npm package `wiremock`, which ships the jar;
   installed into benchmarks/.wiremock/, ignored by git; needs Java 11+);
@@ -46,7 +47,14 @@ from benchlib import (
     wait_until,
 )
 from compare_prism import SAMPLE_ORDER, ensure_prism, run_prism
-from load import SCENARIOS, add_load_options, measure, measure_thin_app, prepare
+from load import (
+    SCENARIOS,
+    add_load_options,
+    measure,
+    measure_bare_rsgi,
+    measure_thin_app,
+    prepare,
+)
 
 WIREMOCK_VERSION = "3.13.2"
 WIREMOCK_DIR = HERE / ".wiremock"
@@ -163,6 +171,9 @@ def ratios(results: dict[str, list[WrkResult]], scenarios: Sequence[str]) -> Non
                 continue
             verdict = "ok" if ratio >= target else "MISS"
             parts.append(f"{ratio:.2f}x {other} (target >= {target:g}x: {verdict})")
+        ceiling = ratio_of(results, scenarios, "bare", scenario)
+        if ceiling is not None:
+            parts.append(f"{ceiling:.2f}x the bare RSGI ceiling")
         verdict = "ok" if mine.p99_ms <= P99_TARGET_MS else "MISS"
         parts.append(f"p99 target <= {P99_TARGET_MS:.0f} ms: {verdict}")
         print(f"  {scenario:<7} " + "; ".join(parts))
@@ -204,6 +215,8 @@ def one_round(args: argparse.Namespace, scenarios: Sequence[str]) -> dict[str, l
     if "thin" not in args.skip:
         results["thin"] = measure_thin_app(args, scenarios)
         results["thin-front"] = measure_thin_app(args, scenarios, front=True)
+    if "bare" not in args.skip:
+        results["bare"] = measure_bare_rsgi(args, scenarios)
     notes = []
     if "wiremock" not in args.skip:
         results["wiremock"], note = run_wiremock(args, answers, scenarios)
@@ -227,7 +240,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--prism-args", nargs="*", default=[], help="extra `prism mock` flags")
     parser.add_argument("--wiremock-version", default=WIREMOCK_VERSION)
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["thin", "wiremock", "prism"], help="leave out"
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["thin", "bare", "wiremock", "prism"],
+        help="leave out",
     )
     parser.add_argument(
         "--rounds", type=int, default=1, help="repeat the whole run; prints medians at the end"

@@ -93,6 +93,20 @@ def add_load_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def measure_bare_rsgi(args: argparse.Namespace, scenarios: Sequence[str]) -> list[WrkResult]:
+    """The stack's ceiling: a bare RSGI app doing the same parse-and-store (bare_rsgi.py)."""
+    port = free_port()
+    command = [sys.executable, str(HERE / "bare_rsgi.py"), "--port", str(port)]
+    server = spawn("bare-rsgi", command, cwd=HERE, port=port)
+    try:
+        wait_until(server, lambda: http("GET", f"{server.base_url}/__admin/health")[0] == 200)
+        print(f"bare RSGI app pid {server.pid} on {server.base_url}", flush=True)
+        env = prepare(server.base_url)
+        return measure("bare RSGI app", server.base_url, env, args, scenarios, server.tree())
+    finally:
+        server.stop()
+
+
 def measure_thin_app(
     args: argparse.Namespace, scenarios: Sequence[str], *, front: bool = False
 ) -> list[WrkResult]:
