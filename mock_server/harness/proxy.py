@@ -37,6 +37,7 @@ from mock_server.harness.exchange import (
     redact_query,
     redact_text,
 )
+from mock_server.harness.target import fault_warning
 
 _HOP_BY_HOP = frozenset(
     {
@@ -318,6 +319,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     port = server.server_port
     print(f"ingram-mock proxy on http://{args.host}:{port} -> {args.upstream}", flush=True)
+    warning = fault_warning(args.upstream)
+    if warning:
+        print(warning, flush=True)
 
     def stop(*_: Any) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()

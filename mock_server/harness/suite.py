@@ -18,7 +18,9 @@ Schemathesis is imported only when the suite runs, so `ingram-mock serve` does n
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -199,6 +201,12 @@ def add_parser(sub: Any) -> None:
         "--contract", type=Path, default=None, help="OpenAPI document (default: ours)"
     )
     parser.add_argument(
+        "--skip-webhook-hop",
+        action="store_true",
+        help="skip the v7 -> outcome webhook -> details hop on purpose (a server without the "
+        "mock's /__admin API cannot walk it; the summary says it was skipped)",
+    )
+    parser.add_argument(
         "schemathesis_args",
         nargs=argparse.REMAINDER,
         metavar="-- ST_RUN_OPTIONS",
@@ -310,6 +318,9 @@ def run(args: argparse.Namespace) -> int:
 
     from mock_server.harness import webhook_hop
     from mock_server.harness.progress import LinkTally, contract_links, make_handler
+    from mock_server.harness.target import fault_warning
+
+    skip_hop = bool(getattr(args, "skip_webhook_hop", False))
 
     check_names = register_checks()
     base_url = args.base_url.rstrip("/")
@@ -335,52 +346,91 @@ def run(args: argparse.Namespace) -> int:
         f"{', '.join(check_names)})",
         flush=True,
     )
+    warning = fault_warning(base_url)
+    if warning:
+        print(warning, flush=True)
+    # The link walk belongs to the stateful phase: `-- --phases examples,fuzzing` skips both.
+    phases = next((extra[i + 1] for i, a in enumerate(extra[:-1]) if a == "--phases"), "stateful")
+    stateful = "stateful" in phases
     tally = LinkTally(contract_links(json.loads(contract.read_text(encoding="utf-8"))))
     handler = make_handler(tally)
     CUSTOM_HANDLERS.append(handler)
-    hop = webhook_hop.ACTIVE = webhook_hop.Hop(base_url, options.customer_number)
-    # The link walk belongs to the stateful phase: `-- --phases examples,fuzzing` skips both.
-    phases = next((extra[i + 1] for i, a in enumerate(extra[:-1]) if a == "--phases"), "stateful")
-    walker = _walk_links(options, base_url, token, hop, tally) if "stateful" in phases else None
-    code = 0
+    # Whatever happens from here on (a failure, an exception, Ctrl-C or SIGTERM), the
+    # receiver this run registered is removed, and only it.
+    hop = webhook_hop.Hop(base_url, options.customer_number, skip=skip_hop or not stateful)
+    webhook_hop.ACTIVE = hop
+    previous_term = _stop_on_sigterm()
     try:
-        # `schemathesis.cli.run` is the click command; the same name is also a submodule, which
-        # leaves type checkers unsure: hold it as Any.
+        walker = _walk_links(options, base_url, token, hop, tally) if stateful else None
+        # `schemathesis.cli.run` is the click command; the same name is also a submodule,
+        # which leaves type checkers unsure: hold it as Any.
         st_run: Any = schemathesis.cli.run
-        st_run.main(
-            args=argv,
-            prog_name="ingram-mock contract-test",
-            obj=Config.from_dict(suite_config(options)),
-            standalone_mode=False,
-        )
-    except SystemExit as done:  # schemathesis ends the run with sys.exit(code)
-        code = done.code if isinstance(done.code, int) else 2
-    except click.ClickException as error:  # a bad `st run` option after --
-        error.show()
-        return 2
+        try:
+            st_run.main(
+                args=argv,
+                prog_name="ingram-mock contract-test",
+                obj=Config.from_dict(suite_config(options)),
+                standalone_mode=False,
+            )
+            code = 0
+        except SystemExit as done:  # schemathesis ends the run with sys.exit(code)
+            code = done.code if isinstance(done.code, int) else 2
+        except click.ClickException as error:  # a bad `st run` option after --
+            error.show()
+            return 2
     finally:
         CUSTOM_HANDLERS.remove(handler)
         hop.close()
         webhook_hop.ACTIVE = None
+        _restore_sigterm(previous_term)
     if walker is None:
+        print("\nLinks of the contract: not walked (the stateful phase was left out)", flush=True)
         return code
     links_failed = _report_links(tally, hop, walker)
     return code or links_failed
 
 
+def _stop_on_sigterm() -> Any:
+    """SIGTERM (a CI job cancelled) ends the run as Ctrl-C does, through the clean-up."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
+
+
+def _restore_sigterm(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _report_links(tally: Any, hop: Any, walker: Any) -> int:
-    """Print every link and how it was walked; 1 when the walk could not walk one."""
+    """Print every link and how it was walked; 1 when one was not walked (a hop skipped on
+    purpose, with --skip-webhook-hop, is listed as skipped and does not fail the run)."""
     print("\nLinks of the contract (link walk + stateful phase):", flush=True)
     for line in tally.lines(hop, walker):
         print(line, flush=True)
     failed = [result for result in walker.results if not result.walked]
     if walker.hop is not None and not walker.hop.walked:
         failed.append(walker.hop)
+    elif not hop.skipped and not hop.available:
+        from mock_server.harness.links import LinkResult
+
+        hint = "; --skip-webhook-hop skips it on purpose"
+        failed.append(LinkResult(webhook_hop_name(), None, [f"{hop.reason}{hint}"]))
     for result in failed:
         print(f"LINK NOT WALKED: {result.link}", flush=True)
         for problem in result.problems:
             print(f"    {problem}", flush=True)
     return 1 if failed else 0
+
+
+def webhook_hop_name() -> str:
+    from mock_server.harness.webhook_hop import HOP
+
+    return HOP
 
 
 def _walk_links(options: SuiteOptions, base_url: str, token: str, hop: Any, tally: Any) -> Any:
@@ -391,7 +441,8 @@ def _walk_links(options: SuiteOptions, base_url: str, token: str, hop: Any, tall
     from mock_server.harness.links import Walker
 
     def wait_for_order(confirmation: str) -> str | None:
-        return webhook_hop.order_number_of(hop.inbox.outcome(confirmation, 10.0))
+        inbox = hop.inbox
+        return webhook_hop.order_number_of(inbox.outcome(confirmation, 10.0) if inbox else None)
 
     started = time.monotonic()
     walker = Walker(
@@ -399,7 +450,7 @@ def _walk_links(options: SuiteOptions, base_url: str, token: str, hop: Any, tall
         token,
         options.customer_number or DEFAULT_CUSTOMER,
         options.country_code or DEFAULT_COUNTRY,
-        wait_for_order if hop.inbox is not None else None,
+        wait_for_order if hop.available else None,
     )
     walker.results = walker.walk()
     for result in walker.results:

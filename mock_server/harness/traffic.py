@@ -164,6 +164,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mock_server.harness.suite import token_for
+    from mock_server.harness.target import fault_warning
 
     if not args.directory.is_dir():
         print(f"traffic compare: no directory {args.directory}", file=sys.stderr)
@@ -173,6 +174,9 @@ def run(args: argparse.Namespace) -> int:
     except RuntimeError as error:
         print(f"traffic compare: {error}", file=sys.stderr)
         return 2
+    warning = fault_warning(args.base_url)
+    if warning:
+        print(warning, flush=True)
     try:
         report = compare(args.directory, Replay(args.base_url, token))
     except (OSError, http.client.HTTPException) as error:
