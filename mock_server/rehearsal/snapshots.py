@@ -145,6 +145,11 @@ def import_state(parts: StateParts, document: Any) -> int:
     return len(decoded.orders)
 
 
+def check_document(document: Any) -> None:
+    """Decode `document` as an import would, changing nothing. Raises SnapshotRefused."""
+    _decode(document)
+
+
 def _decode(document: Any) -> _Decoded:
     if not isinstance(document, dict) or document.get("kind") != KIND:
         raise SnapshotRefused(f"not an ingram-mock state snapshot (expected kind {KIND!r})")
