@@ -175,7 +175,16 @@ def build_services(
         settings.journal_size, settings.violations_report
     )
     limits = RateLimiter(RatePolicy.parse(settings.rate_limit))
-    control = MockControl(adjustable, orders, intake, webhooks, journal, violations, limits=limits)
+    tokens = TokenAuthority(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        apps=[ClientApp.parse(spec) for spec in settings.clients],
+        ttl_seconds=settings.token_ttl_seconds,
+        key=backing.token_key,
+    )
+    control = MockControl(
+        adjustable, orders, intake, webhooks, journal, violations, limits=limits, tokens=tokens
+    )
     if settings.maintenance:
         control.begin_maintenance()
     return MockServices(
@@ -186,13 +195,7 @@ def build_services(
         regions=regions,
         store=store,
         orders=orders,
-        tokens=TokenAuthority(
-            client_id=settings.client_id,
-            client_secret=settings.client_secret,
-            apps=[ClientApp.parse(spec) for spec in settings.clients],
-            ttl_seconds=settings.token_ttl_seconds,
-            key=backing.token_key,
-        ),
+        tokens=tokens,
         journal=journal,
         violations=violations,
         webhooks=webhooks,

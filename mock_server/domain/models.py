@@ -21,11 +21,24 @@ from mock_server.domain.status import (
 Address = dict[str, str]
 
 
-# Carriers a shipment may go with when the order asked for none; the shipment's seed picks
-# one. A region lists the carriers an order may ask for (fixtures/regions.json).
+# The carriers a region offers when its fixture lists none (fixtures/regions.json lists the
+# carriers an order may ask for).
 CARRIERS = (("UP", "UPS GROUND"), ("FG", "FEDEX GROUND"), ("DH", "DHL NORMAL"))
-# The carrier a line is planned with when the order asked for none.
+# The carrier a line is planned, and ships, with when the order asked for none.
 PLANNED_CARRIER = CARRIERS[0]
+# Each carrier's tracking numbers in its public form: UPS "1Z" + 16 letters and digits
+# (shipper, service, package), FedEx 12 digits, DHL Express a 10-digit waybill. Carriers
+# without a format of their own here ("OT" other, "RG" regular ground) get 14 digits.
+TRACKING_DIGITS = {"FG": 12, "DH": 10}
+OTHER_TRACKING_DIGITS = 14
+
+
+def tracking_number(carrier_code: str, seed: int) -> str:
+    """The tracking number `carrier_code` gives the parcel `seed` (64 bits of it are used)."""
+    if carrier_code == "UP":
+        return f"1Z{seed & (2**64 - 1):016X}"
+    digits = TRACKING_DIGITS.get(carrier_code, OTHER_TRACKING_DIGITS)
+    return f"{seed % 10**digits:0{digits}d}"
 MAX_SERIALS = 20  # serial numbers listed per shipment
 MAX_LINE_QUANTITY = 99_999  # a line beyond this is refused like a zero quantity (EQ)
 CENT = Decimal("0.01")
@@ -58,7 +71,8 @@ class Shipment:
     seed: int
     serial_count: int = 0  # physical goods carry a serial per unit (up to MAX_SERIALS)
     invoice_prefix: str = ""  # the order number's region prefix; "" while not invoiced
-    carrier: tuple[str, str] | None = None  # the order's requested carrier; None: the seed's
+    # The carrier the line was planned with (the order's requested one); None: the default.
+    carrier: tuple[str, str] | None = None
 
     @property
     def delivered_at(self) -> datetime:
@@ -73,15 +87,15 @@ class Shipment:
 
     @property
     def carrier_code(self) -> str:
-        return (self.carrier or CARRIERS[(self.seed >> 152) % len(CARRIERS)])[0]
+        return (self.carrier or PLANNED_CARRIER)[0]
 
     @property
     def carrier_name(self) -> str:
-        return (self.carrier or CARRIERS[(self.seed >> 152) % len(CARRIERS)])[1]
+        return (self.carrier or PLANNED_CARRIER)[1]
 
     @property
     def tracking_number(self) -> str:
-        return f"1Z{self._hex[8:24].upper()}"
+        return tracking_number(self.carrier_code, int(self._hex[8:24], 16))
 
     @property
     def delivery_number(self) -> str:

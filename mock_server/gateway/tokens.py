@@ -2,9 +2,11 @@
 
 A token is `<expiry>.<client>.<customer>.<signature>`, signed with a per-process secret, so
 issuing any number of tokens costs no memory. `<customer>` is the customer number the client
-app is registered to (empty when it is not bound to one). Expiry is measured on the wall
-clock, not mock time: moving the mock clock a day ahead to void an order must not log the
-client out.
+app is registered to (empty when it is not bound to one). A state snapshot keeps the secret
+(so tokens survive a restart from `--state-file`); importing one adopts its key and keeps
+accepting the keys used before, so tokens this process already issued stay good too.
+Expiry is measured on the wall clock, not mock time: moving the mock clock a day ahead to
+void an order must not log the client out.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from mock_server.domain.errors import Unauthorized
 from mock_server.store.connection import guarded
 
 _VERIFIED_CACHE_SIZE = 4096
+_EARLIER_KEYS = 4  # keys replaced by imported snapshots, still accepted
 
 
 class InvalidClient(Exception):
@@ -100,6 +103,7 @@ class TokenAuthority:
         # fetched on first use (so a process starts while Redis is still down).
         self._key_source = key
         self._key = b"" if key else secrets.token_bytes(32)
+        self._earlier_keys: tuple[bytes, ...] = ()
         # Tokens already verified -> (expiry, grant): clients reuse one token for thousands
         # of calls, so skip the HMAC for those. Bounded: cleared when it fills up.
         self._verified: dict[str, tuple[int, Grant]] = {}
@@ -140,7 +144,7 @@ class TokenAuthority:
                 raise Unauthorized("Access token expired")
             return seen[1]
         payload, _, signature = token.rpartition(".")
-        if not payload or not same_secret(signature, self._sign(payload)):
+        if not payload or not self._signed(payload, signature):
             raise Unauthorized("Invalid access token")
         expiry, _, rest = payload.partition(".")
         if not expiry.isdigit() or int(expiry) <= self._now():
@@ -152,10 +156,29 @@ class TokenAuthority:
         self._verified[token] = (int(expiry), grant)
         return grant
 
-    def _sign(self, payload: str) -> str:
+    def signing_key(self) -> bytes:
+        """The key tokens are signed with now (a state snapshot keeps it)."""
         if not self._key and self._key_source is not None:
             self._key = self._key_source()
-        digest = hmac.new(self._key, payload.encode(), hashlib.sha256).digest()
+        return self._key
+
+    def adopt_key(self, key: bytes) -> None:
+        """Sign with `key` (a restored snapshot's) from now on; tokens signed with the keys
+        used before stay valid. A key shared through Redis stays as it is: every process
+        signs with it, and Redis keeps it across restarts."""
+        if self._key_source is not None or key == self._key:
+            return
+        earlier = (self._key, *self._earlier_keys) if self._key else self._earlier_keys
+        self._earlier_keys = tuple(k for k in earlier if k != key)[:_EARLIER_KEYS]
+        self._key = key
+
+    def _signed(self, payload: str, signature: str) -> bool:
+        if same_secret(signature, self._sign(payload)):
+            return True
+        return any(same_secret(signature, self._sign(payload, k)) for k in self._earlier_keys)
+
+    def _sign(self, payload: str, key: bytes | None = None) -> str:
+        digest = hmac.new(key or self.signing_key(), payload.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 

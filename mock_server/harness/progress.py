@@ -5,7 +5,8 @@ into a CI log, this handler adds a line per phase and per operation as they fini
 line every few stateful scenarios. At the end of the run the suite lists every link of the
 contract (plus the v7 webhook hop) with the statuses its target answered, and the total
 "links walked with usable data: N / M", where a link counts once its target answered 2xx
-(204, found nothing, does not count) with the identifiers the link carried.
+(204, found nothing, does not count) with the identifiers the link carried. A hop skipped on
+purpose (`--skip-webhook-hop`) is listed as SKIPPED and said in the total.
 """
 
 from __future__ import annotations
@@ -69,9 +70,13 @@ class LinkTally:
             out.append(f"  {mark:<10} {link}  ({answered})")
         covered = sum(self.walked(link) for link in self.links)
         total = len(self.links)
-        if hop is not None:
+        skipped = ""
+        if hop is not None and hop.skipped:
+            out.append(f"  {'SKIPPED':<10} {hop_name()}  ({hop.reason})")
+            skipped = " (1 skipped: --skip-webhook-hop)"
+        elif hop is not None:
             total += 1
-            if hop.inbox is None:
+            if not hop.available:
                 out.append(f"  {'NOT WALKED':<10} {hop_name()}  ({hop.reason})")
             else:
                 record = hop.record
@@ -83,7 +88,7 @@ class LinkTally:
                     f"stateful: tried {record.tried}, read back {record.walked}, refused "
                     f"asynchronously {record.refused})"
                 )
-        out.append(f"links walked with usable data: {covered} / {total}")
+        out.append(f"links walked with usable data: {covered} / {total}{skipped}")
         return out
 
 

@@ -15,7 +15,6 @@ server: the proxy is one process, so its findings are at hand for the exit summa
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import signal
@@ -25,10 +24,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 from http import HTTPStatus
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+import click
+
+from mock_server.config.values import CLI_CONTEXT
 from mock_server.harness.exchange import (
     ContractView,
     Finding,
@@ -37,6 +40,7 @@ from mock_server.harness.exchange import (
     redact_query,
     redact_text,
 )
+from mock_server.harness.target import fault_warning
 
 _HOP_BY_HOP = frozenset(
     {
@@ -275,29 +279,38 @@ def _redacted_body(raw: bytes, secrets: set[str]) -> Any:
         return redact_text(text, secrets)
 
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "proxy",
-        help="a validating proxy: forward to an upstream, hold both sides to the contract",
-        description=(
-            "Forward every call to --upstream and check each request (client violations) and "
-            "each answer (server violations) against the contract."
-        ),
-    )
-    parser.add_argument("--upstream", required=True, help="the server to forward to")
-    parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8081, help="port (default 8081; 0: any)")
-    parser.add_argument("--record", type=Path, default=None, help="save each exchange (redacted)")
-    parser.add_argument("--junit-xml", type=Path, default=None, help="write findings as JUnit XML")
-    parser.add_argument(
-        "--fail-on-violations",
-        action="store_true",
-        help="exit 1 at shutdown if any violation was seen",
-    )
-    parser.set_defaults(run=run)
+@click.command(
+    "proxy",
+    context_settings=CLI_CONTEXT,
+    short_help="a validating proxy: forward to an upstream, hold both sides to the contract",
+)
+@click.option("--upstream", required=True, help="the server to forward to")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8081,
+    show_default=True,
+    help="port; 0 picks a free one",
+)
+@click.option(
+    "--record",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="save each exchange (redacted) in this folder",
+)
+@click.option(
+    "--junit-xml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="write findings as JUnit XML",
+)
+@click.option("--fail-on-violations", is_flag=True, help="exit 1 at shutdown if any was seen")
+def command(**params: Any) -> int:
+    """Forward every call to --upstream and check each request (client violations) and each
+    answer (server violations) against the contract; a summary at exit (Ctrl-C or SIGTERM)."""
+    return run(SimpleNamespace(**params))
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: SimpleNamespace) -> int:
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     class Quiet(WSGIRequestHandler):
@@ -318,6 +331,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     port = server.server_port
     print(f"ingram-mock proxy on http://{args.host}:{port} -> {args.upstream}", flush=True)
+    warning = fault_warning(args.upstream)
+    if warning:
+        print(warning, flush=True)
 
     def stop(*_: Any) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()

@@ -17,14 +17,19 @@ Schemathesis is imported only when the suite runs, so `ingram-mock serve` does n
 
 from __future__ import annotations
 
-import argparse
+import signal
 import sys
+import threading
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import click
+
+from mock_server.config.values import CLI_CONTEXT
 from mock_server.contract.document import CONTRACT_FILE, contracts_dir
 
 DEFAULT_CUSTOMER = "20-222222"
@@ -147,64 +152,72 @@ def register_checks() -> tuple[str, ...]:
     )
 
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "contract-test",
-        help="run the contract suite (schemathesis) against a server",
-        description=(
-            "Fuzz every operation of the contract (positive and negative data, all "
-            "schemathesis checks plus ours), then follow its links statefully. Exits 1 on "
-            "any failure."
-        ),
-    )
-    parser.add_argument("--base-url", required=True, help="server root, e.g. http://127.0.0.1:8080")
-    auth = parser.add_mutually_exclusive_group()
-    auth.add_argument("--token", default=None, help="bearer token to send as is")
-    auth.add_argument(
-        "--client-id", default=None, help=f"client id for the token call (default {DEFAULT_CLIENT})"
-    )
-    parser.add_argument("--client-secret", default=None, help="client secret for the token call")
-    parser.add_argument(
-        "--token-url",
-        default=None,
-        help=f"token endpoint (default BASE_URL{_TOKEN_PATH}; the sandbox's is not under BASE_URL)",
-    )
-    parser.add_argument(
-        "--customer-number",
-        default=DEFAULT_CUSTOMER,
-        help=f"IM-CustomerNumber on every call (default {DEFAULT_CUSTOMER}; '' lets it vary)",
-    )
-    parser.add_argument(
-        "--country-code",
-        default=DEFAULT_COUNTRY,
-        help=f"IM-CountryCode on every call (default {DEFAULT_COUNTRY}; '' lets it vary)",
-    )
-    parser.add_argument("--junit-xml", type=Path, default=None, help="write a JUnit XML report")
-    parser.add_argument(
-        "--max-examples",
-        type=int,
-        default=DEFAULT_MAX_EXAMPLES,
-        help=f"cases per operation, and stateful scenarios (default {DEFAULT_MAX_EXAMPLES})",
-    )
-    parser.add_argument(
-        "--stateful-steps",
-        type=int,
-        default=DEFAULT_STATEFUL_STEPS,
-        help=f"most calls in one stateful scenario (default {DEFAULT_STATEFUL_STEPS})",
-    )
-    parser.add_argument(
-        "--seed", type=int, default=None, help="random seed (default: deterministic generation)"
-    )
-    parser.add_argument(
-        "--contract", type=Path, default=None, help="OpenAPI document (default: ours)"
-    )
-    parser.add_argument(
-        "schemathesis_args",
-        nargs=argparse.REMAINDER,
-        metavar="-- ST_RUN_OPTIONS",
-        help="after --, more `st run` options, e.g. -- --phases fuzzing,stateful --workers 2",
-    )
-    parser.set_defaults(run=run)
+@click.command(
+    "contract-test",
+    context_settings=CLI_CONTEXT,
+    short_help="run the contract suite (schemathesis) against a server",
+)
+@click.option("--base-url", required=True, help="server root, e.g. http://127.0.0.1:8080")
+@click.option("--token", default=None, help="bearer token to send as is")
+@click.option(
+    "--client-id", default=None, help=f"client id for the token call (default {DEFAULT_CLIENT})"
+)
+@click.option("--client-secret", default=None, help="client secret for the token call")
+@click.option(
+    "--token-url",
+    default=None,
+    help=f"token endpoint (default BASE_URL{_TOKEN_PATH}; the sandbox's is not under BASE_URL)",
+)
+@click.option(
+    "--customer-number",
+    default=DEFAULT_CUSTOMER,
+    show_default=True,
+    help="IM-CustomerNumber on every call ('' lets it vary)",
+)
+@click.option(
+    "--country-code",
+    default=DEFAULT_COUNTRY,
+    show_default=True,
+    help="IM-CountryCode on every call ('' lets it vary)",
+)
+@click.option("--junit-xml", type=click.Path(path_type=Path), help="write a JUnit XML report")
+@click.option(
+    "--max-examples",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_EXAMPLES,
+    show_default=True,
+    help="cases per operation, and stateful scenarios",
+)
+@click.option(
+    "--stateful-steps",
+    type=click.IntRange(min=2),
+    default=DEFAULT_STATEFUL_STEPS,
+    show_default=True,
+    help="most calls in one stateful scenario",
+)
+@click.option("--seed", type=int, default=None, help="random seed (default: deterministic)")
+@click.option(
+    "--contract",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="OpenAPI document (default: ours)",
+)
+@click.option(
+    "--skip-webhook-hop",
+    is_flag=True,
+    help="skip the v7 -> outcome webhook -> details hop on purpose (a server without the "
+    "mock's /__admin API cannot walk it); the summary says it was skipped",
+)
+@click.argument(
+    "schemathesis_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- ST_RUN_OPTIONS]"
+)
+def command(**params: Any) -> int:
+    """Fuzz every operation of the contract (positive and negative data, all schemathesis
+    checks plus ours), then walk its links statefully. Exits 1 on any failure. Options
+    after -- go to schemathesis's `st run`, e.g. -- --phases fuzzing,stateful --workers 2."""
+    if params["token"] and params["client_id"]:
+        raise click.UsageError("give --token or --client-id, not both")
+    return run(SimpleNamespace(**params))
 
 
 HARNESS_MODULES = ("requests", "schemathesis", "hypothesis")
@@ -262,7 +275,7 @@ def fetch_token(token_url: str, client_id: str, client_secret: str, timeout: flo
         raise RuntimeError(f"no access_token in the answer from {where}") from None
 
 
-def token_for(args: argparse.Namespace) -> str:
+def token_for(args: SimpleNamespace) -> str:
     """--token as given, else one fetched with the client credentials. Raises RuntimeError."""
     if args.token:
         return str(args.token)
@@ -274,7 +287,7 @@ def token_for(args: argparse.Namespace) -> str:
     return fetch_token(token_url, client_id, client_secret)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: SimpleNamespace) -> int:
     """Run the suite against `args.base_url`.
 
     Returns schemathesis's exit code: 0 when every check passed, 1 on failures, 2 when the
@@ -284,12 +297,9 @@ def run(args: argparse.Namespace) -> int:
     if missing is not None:
         print(
             f"contract-test: needs the harness extra ({missing} is not installed): "
-            "pip install 'ingram-orders-mock[harness]'",
+            "pip install '.[harness]' in a clone of the project (README: Install)",
             file=sys.stderr,
         )
-        return 2
-    if args.max_examples < 1 or args.stateful_steps < 2:
-        print("contract-test: --max-examples must be >= 1, --stateful-steps >= 2", file=sys.stderr)
         return 2
     contract = args.contract or default_contract()
     if not contract.is_file():
@@ -303,13 +313,15 @@ def run(args: argparse.Namespace) -> int:
 
     import json
 
-    import click
     import schemathesis.cli
     from schemathesis import Config
     from schemathesis.cli.ext.handlers import CUSTOM_HANDLERS
 
     from mock_server.harness import webhook_hop
     from mock_server.harness.progress import LinkTally, contract_links, make_handler
+    from mock_server.harness.target import fault_warning
+
+    skip_hop = bool(args.skip_webhook_hop)
 
     check_names = register_checks()
     base_url = args.base_url.rstrip("/")
@@ -335,52 +347,91 @@ def run(args: argparse.Namespace) -> int:
         f"{', '.join(check_names)})",
         flush=True,
     )
+    warning = fault_warning(base_url)
+    if warning:
+        print(warning, flush=True)
+    # The link walk belongs to the stateful phase: `-- --phases examples,fuzzing` skips both.
+    phases = next((extra[i + 1] for i, a in enumerate(extra[:-1]) if a == "--phases"), "stateful")
+    stateful = "stateful" in phases
     tally = LinkTally(contract_links(json.loads(contract.read_text(encoding="utf-8"))))
     handler = make_handler(tally)
     CUSTOM_HANDLERS.append(handler)
-    hop = webhook_hop.ACTIVE = webhook_hop.Hop(base_url, options.customer_number)
-    # The link walk belongs to the stateful phase: `-- --phases examples,fuzzing` skips both.
-    phases = next((extra[i + 1] for i, a in enumerate(extra[:-1]) if a == "--phases"), "stateful")
-    walker = _walk_links(options, base_url, token, hop, tally) if "stateful" in phases else None
-    code = 0
+    # Whatever happens from here on (a failure, an exception, Ctrl-C or SIGTERM), the
+    # receiver this run registered is removed, and only it.
+    hop = webhook_hop.Hop(base_url, options.customer_number, skip=skip_hop or not stateful)
+    webhook_hop.ACTIVE = hop
+    previous_term = _stop_on_sigterm()
     try:
-        # `schemathesis.cli.run` is the click command; the same name is also a submodule, which
-        # leaves type checkers unsure: hold it as Any.
+        walker = _walk_links(options, base_url, token, hop, tally) if stateful else None
+        # `schemathesis.cli.run` is the click command; the same name is also a submodule,
+        # which leaves type checkers unsure: hold it as Any.
         st_run: Any = schemathesis.cli.run
-        st_run.main(
-            args=argv,
-            prog_name="ingram-mock contract-test",
-            obj=Config.from_dict(suite_config(options)),
-            standalone_mode=False,
-        )
-    except SystemExit as done:  # schemathesis ends the run with sys.exit(code)
-        code = done.code if isinstance(done.code, int) else 2
-    except click.ClickException as error:  # a bad `st run` option after --
-        error.show()
-        return 2
+        try:
+            st_run.main(
+                args=argv,
+                prog_name="ingram-mock contract-test",
+                obj=Config.from_dict(suite_config(options)),
+                standalone_mode=False,
+            )
+            code = 0
+        except SystemExit as done:  # schemathesis ends the run with sys.exit(code)
+            code = done.code if isinstance(done.code, int) else 2
+        except click.ClickException as error:  # a bad `st run` option after --
+            error.show()
+            return 2
     finally:
         CUSTOM_HANDLERS.remove(handler)
         hop.close()
         webhook_hop.ACTIVE = None
+        _restore_sigterm(previous_term)
     if walker is None:
+        print("\nLinks of the contract: not walked (the stateful phase was left out)", flush=True)
         return code
     links_failed = _report_links(tally, hop, walker)
     return code or links_failed
 
 
+def _stop_on_sigterm() -> Any:
+    """SIGTERM (a CI job cancelled) ends the run as Ctrl-C does, through the clean-up."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
+
+
+def _restore_sigterm(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _report_links(tally: Any, hop: Any, walker: Any) -> int:
-    """Print every link and how it was walked; 1 when the walk could not walk one."""
+    """Print every link and how it was walked; 1 when one was not walked (a hop skipped on
+    purpose, with --skip-webhook-hop, is listed as skipped and does not fail the run)."""
     print("\nLinks of the contract (link walk + stateful phase):", flush=True)
     for line in tally.lines(hop, walker):
         print(line, flush=True)
     failed = [result for result in walker.results if not result.walked]
     if walker.hop is not None and not walker.hop.walked:
         failed.append(walker.hop)
+    elif not hop.skipped and not hop.available:
+        from mock_server.harness.links import LinkResult
+
+        hint = "; --skip-webhook-hop skips it on purpose"
+        failed.append(LinkResult(webhook_hop_name(), None, [f"{hop.reason}{hint}"]))
     for result in failed:
         print(f"LINK NOT WALKED: {result.link}", flush=True)
         for problem in result.problems:
             print(f"    {problem}", flush=True)
     return 1 if failed else 0
+
+
+def webhook_hop_name() -> str:
+    from mock_server.harness.webhook_hop import HOP
+
+    return HOP
 
 
 def _walk_links(options: SuiteOptions, base_url: str, token: str, hop: Any, tally: Any) -> Any:
@@ -391,7 +442,8 @@ def _walk_links(options: SuiteOptions, base_url: str, token: str, hop: Any, tall
     from mock_server.harness.links import Walker
 
     def wait_for_order(confirmation: str) -> str | None:
-        return webhook_hop.order_number_of(hop.inbox.outcome(confirmation, 10.0))
+        inbox = hop.inbox
+        return webhook_hop.order_number_of(inbox.outcome(confirmation, 10.0) if inbox else None)
 
     started = time.monotonic()
     walker = Walker(
@@ -399,7 +451,7 @@ def _walk_links(options: SuiteOptions, base_url: str, token: str, hop: Any, tall
         token,
         options.customer_number or DEFAULT_CUSTOMER,
         options.country_code or DEFAULT_COUNTRY,
-        wait_for_order if hop.inbox is not None else None,
+        wait_for_order if hop.available else None,
     )
     walker.results = walker.walk()
     for result in walker.results:

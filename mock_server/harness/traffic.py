@@ -13,13 +13,17 @@ any exchange differs.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
+
+import click
+
+from mock_server.config.values import CLI_CONTEXT
 
 _IDENTIFIERS = ("ingramOrderNumber", "orderNumber", "confirmationNumber")
 _TOKEN_PATH = "/oauth/"
@@ -145,25 +149,33 @@ def compare(directory: Path, replay: Replay) -> list[str]:
     return report
 
 
-def add_parser(sub: Any) -> None:
-    traffic = sub.add_parser("traffic", help="replay traffic recorded by `ingram-mock proxy`")
-    commands = traffic.add_subparsers(dest="traffic_command", required=True)
-    parser = commands.add_parser(
-        "compare",
-        help="replay recorded exchanges against a server and compare answer shapes",
-    )
-    parser.add_argument("directory", type=Path, help="a directory written by proxy --record")
-    parser.add_argument("--base-url", required=True, help="the server to replay against")
-    auth = parser.add_mutually_exclusive_group()
-    auth.add_argument("--token", default=None, help="bearer token to send")
-    auth.add_argument("--client-id", default=None, help="client id for the token call")
-    parser.add_argument("--client-secret", default=None, help="client secret for the token call")
-    parser.add_argument("--token-url", default=None, help="token endpoint (default under BASE_URL)")
-    parser.set_defaults(run=run)
+@click.group(
+    "traffic",
+    context_settings=CLI_CONTEXT,
+    short_help="replay traffic recorded by `ingram-mock proxy`",
+)
+def group() -> None:
+    """Replay traffic recorded by `ingram-mock proxy --record`."""
 
 
-def run(args: argparse.Namespace) -> int:
+@group.command("compare", context_settings=CLI_CONTEXT)
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--base-url", required=True, help="the server to replay against")
+@click.option("--token", default=None, help="bearer token to send")
+@click.option("--client-id", default=None, help="client id for the token call")
+@click.option("--client-secret", default=None, help="client secret for the token call")
+@click.option("--token-url", default=None, help="token endpoint (default under BASE_URL)")
+def compare_command(**params: Any) -> int:
+    """Replay the exchanges in DIRECTORY (written by proxy --record) against a server, in
+    order, and compare each answer's shape with the recorded one. Exits 1 on a difference."""
+    if params["token"] and params["client_id"]:
+        raise click.UsageError("give --token or --client-id, not both")
+    return run(SimpleNamespace(**params))
+
+
+def run(args: SimpleNamespace) -> int:
     from mock_server.harness.suite import token_for
+    from mock_server.harness.target import fault_warning
 
     if not args.directory.is_dir():
         print(f"traffic compare: no directory {args.directory}", file=sys.stderr)
@@ -173,6 +185,9 @@ def run(args: argparse.Namespace) -> int:
     except RuntimeError as error:
         print(f"traffic compare: {error}", file=sys.stderr)
         return 2
+    warning = fault_warning(args.base_url)
+    if warning:
+        print(warning, flush=True)
     try:
         report = compare(args.directory, Replay(args.base_url, token))
     except (OSError, http.client.HTTPException) as error:

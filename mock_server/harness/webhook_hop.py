@@ -2,13 +2,16 @@
 
 A v7 create answers with a confirmation number only; the order number arrives later, in the
 outcome webhook. When the server under test offers the mock's admin API, the suite starts a
-loopback receiver (`Inbox`), registers it for its customer number (unless that customer
-already has a receiver; the registration is removed after the run when the server had none
-before, and stays otherwise: the admin API cannot remove one registration), and the check
+loopback receiver (`Inbox`) and registers it for its customer number, and the check
 `v7_order_arrives` follows every accepted stateful v7 order: it waits for the webhook that
 names its confirmation number and reads the order it carries back with the same headers
-(200, an `OrderDetail`). Against a server without `/__admin/webhooks` (the real sandbox,
-where the receiver is registered with Ingram) the hop is reported as not walkable.
+(200, an `OrderDetail`).
+
+The server is left as it was found: the registration is removed by its id when the run
+ends, however it ends, and nothing else is touched. A customer that already has a receiver
+of its own is not taken over (its events would go to the suite). When the hop cannot be
+walked (that case, a server without `/__admin/webhooks` such as the real sandbox, or no one
+customer number), the run fails saying why, unless `--skip-webhook-hop` skips it explicitly.
 """
 
 from __future__ import annotations
@@ -20,13 +23,12 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeAlias
-from urllib import error as urlerror
-from urllib import request as urlrequest
 
 import schemathesis
 from schemathesis import Case, CheckContext, Response
 
 from mock_server.contract.document import load_contract
+from mock_server.harness.target import admin_call
 
 AnyCase: TypeAlias = "Case[Any]"
 HOP = (
@@ -103,58 +105,65 @@ class Inbox:
         self._thread.join(timeout=5)
 
 
-def _admin(base_url: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    data = None if body is None else json.dumps(body).encode()
-    req = urlrequest.Request(
-        f"{base_url}/__admin/{path}",
-        data=data,
-        method=method,
-        headers={"Content-Type": "application/json"},
-    )
-    try:
-        with urlrequest.urlopen(req, timeout=5) as answer:
-            raw = answer.read()
-            return answer.status, json.loads(raw) if raw else None
-    except urlerror.HTTPError as failed:
-        return failed.code, None
-    except (urlerror.URLError, OSError, ValueError):
-        return 0, None
-
-
 class Hop:
     """The receiver registered with the server under test, for the length of one run."""
 
-    def __init__(self, base_url: str, customer_number: str | None) -> None:
+    def __init__(self, base_url: str, customer_number: str | None, skip: bool = False) -> None:
         self.base_url = base_url
         self.record = HopRecord()
         self.inbox: Inbox | None = None
-        self.reason = ""
-        self._clear_after = False
-        if _admin(base_url, "GET", "health")[0] != 200:
+        self.skipped = skip
+        self.reason = "skipped by --skip-webhook-hop" if skip else ""
+        self.available = False  # a receiver is registered: the hop can be walked
+        self._registration_id: str | None = None
+        self._remove_all = False
+        if skip:
+            return
+        if admin_call(base_url, "GET", "health")[0] != 200:
             self.reason = "the server has no /__admin API to register a webhook receiver with"
             return
         if not customer_number:
             self.reason = "IM-CustomerNumber varies: no one customer to register a receiver for"
             return
-        status, listing = _admin(base_url, "GET", "webhooks")
+        status, listing = admin_call(base_url, "GET", "webhooks")
         registrations = (listing or {}).get("registrations") or [] if status == 200 else []
-        if any(r.get("customerNumber") == customer_number for r in registrations):
-            self.reason = f"{customer_number} already has a webhook receiver; it is left alone"
+        own = [r for r in registrations if r.get("customerNumber") == customer_number]
+        if own:
+            self.reason = (
+                f"{customer_number} already has a webhook receiver ({own[0].get('url')}); "
+                "registering the suite's would take its events: give another --customer-number"
+            )
             return
-        self._clear_after = status == 200 and not registrations
+        if not all(isinstance(r.get("id"), str) for r in registrations):
+            self.reason = "the server's registrations have no ids: the suite's could not be removed"
+            return
         inbox = Inbox()
         registration = {"url": inbox.url, "secret": _SECRET, "customerNumber": customer_number}
-        if _admin(base_url, "PUT", "webhooks", registration)[0] != 200:
+        status, answer = admin_call(base_url, "PUT", "webhooks", registration)
+        added = answer.get("id") if status == 200 and isinstance(answer, dict) else None
+        if isinstance(added, str):
+            self._registration_id = added
+        elif status == 200 and not registrations:
+            self._remove_all = True  # a server without ids, which had none: undo it all
+        else:
             inbox.close()
-            self.reason = "the server refused the webhook registration"
+            self.reason = f"the server did not register the webhook receiver (answered {status})"
             return
         self.inbox = inbox
+        self.available = True
 
     def close(self) -> None:
-        if self.inbox is not None:
-            self.inbox.close()
-            if self._clear_after:  # it had none before the run: leave it that way
-                _admin(self.base_url, "DELETE", "webhooks")
+        """Remove the registration this run added (by its id: a receiver registered by
+        someone else meanwhile stays) and stop the receiver. Safe to call twice."""
+        registration, self._registration_id = self._registration_id, None
+        if registration is not None:
+            admin_call(self.base_url, "DELETE", f"webhooks/{registration}")
+        elif self._remove_all:
+            self._remove_all = False
+            admin_call(self.base_url, "DELETE", "webhooks")
+        inbox, self.inbox = self.inbox, None
+        if inbox is not None:
+            inbox.close()
 
 
 ACTIVE: Hop | None = None  # set by the suite for the length of a run
@@ -186,7 +195,8 @@ def _is_stateful_positive(case: AnyCase) -> bool:
 def v7_order_arrives(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
     """An accepted v7 order's outcome webhook arrives, and the order it names reads back."""
     hop = ACTIVE
-    if hop is None or hop.inbox is None or response.status_code != 200:
+    inbox = hop.inbox if hop is not None else None
+    if hop is None or inbox is None or response.status_code != 200:
         return None
     if case.method.upper() != "POST" or not case.path.startswith("/resellers/v7/"):
         return None
@@ -202,7 +212,7 @@ def v7_order_arrives(ctx: CheckContext, response: Response, case: AnyCase) -> bo
         if hop.record.missed:
             return None  # reported once; waiting again would only slow the run down
         hop.record.tried += 1
-    resource = hop.inbox.outcome(confirmation, WAIT_SECONDS)
+    resource = inbox.outcome(confirmation, WAIT_SECONDS)
     if resource is None:
         hop.record.missed = True
         raise AssertionError(

@@ -25,20 +25,39 @@ def _bad_request(message: str, field: str, value: Any = None) -> NoReturn:
     raise ValidationFailed([FieldProblem(field, message, None if value is None else str(value))])
 
 
-# The admin API's own index (the start banner points here); README "Admin endpoints" has more.
+# The admin API's own index (the start banner points here): every route under /__admin, one
+# entry per method (tests/api/test_admin_index.py holds it to the app's url_map);
+# README "Admin endpoints" has more.
 _INDEX = [
+    ("GET", "/__admin", "this list"),
+    ("GET", "/__admin/health", "readiness (503 while a Redis store is unreachable)"),
     ("POST", "/__admin/reset", "empty state: orders, deliveries, journals, mock-time offset"),
+    ("GET", "/__admin/state", "the whole state as one snapshot document (a credential: "
+     "it holds webhook secrets and the token-signing key)"),
+    ("PUT", "/__admin/state", "replace the state with a snapshot document (refused whole "
+     "when a part is missing)"),
     ("GET", "/__admin/clock", "mock time now and its offset"),
     ("POST", "/__admin/clock", 'move mock time forward: {"advanceSeconds": N}'),
-    ("GET", "/__admin/requests", "the request journal (DELETE clears it)"),
-    ("GET", "/__admin/violations", "client contract violations (DELETE clears them)"),
-    ("PUT", "/__admin/webhooks", '{"url", "secret", "customerNumber"?}: register a receiver'),
-    ("GET", "/__admin/webhooks", "registrations (DELETE removes them all)"),
+    ("GET", "/__admin/requests", "the request journal"),
+    ("DELETE", "/__admin/requests", "clear the request journal"),
+    ("GET", "/__admin/violations", "client contract violations"),
+    ("DELETE", "/__admin/violations", "clear the violations"),
+    ("GET", "/__admin/maintenance", "is a maintenance window open; v7 submissions waiting"),
+    ("PUT", "/__admin/maintenance", "begin a maintenance window"),
+    ("DELETE", "/__admin/maintenance", "end it: the waiting v7 submissions are worked"),
+    ("PUT", "/__admin/webhooks", '{"url", "secret", "customerNumber"?}: register a receiver '
+     "(answers its id)"),
+    ("GET", "/__admin/webhooks", "registrations, each with its id"),
+    ("DELETE", "/__admin/webhooks", "remove every registration"),
+    ("DELETE", "/__admin/webhooks/{id}", "remove one registration by its id"),
     ("GET", "/__admin/webhooks/deliveries", "delivery log, ?state=pending|delivered|dead"),
     ("POST", "/__admin/webhooks/deliveries/{id}/redeliver", "send a dead letter again"),
-    ("GET", "/__admin/health", "readiness"),
-    ("POST", "/__admin/faults", "add a fault rule (GET lists them, DELETE removes all or /{id})"),
+    ("POST", "/__admin/faults", "add a fault rule (answers its id)"),
+    ("GET", "/__admin/faults", "the fault rules, with how often each fired"),
+    ("DELETE", "/__admin/faults", "remove every fault rule"),
+    ("DELETE", "/__admin/faults/{id}", "remove one fault rule by its id"),
     ("GET", "/__admin/ui", "the dashboard (HTML); /docs: the contract in Swagger UI"),
+    ("GET", "/__admin/ui/orders/{number}", "one order's timeline on the dashboard (HTML)"),
 ]
 
 
@@ -128,9 +147,8 @@ def import_state() -> Response:
     try:
         count = services().control.import_state(body)
     except SnapshotRefused as error:
-        return error_response(
-            400, "/errors/validation-failed", "Snapshot refused", [FieldProblem("body", str(error))]
-        )
+        problem = FieldProblem(error.part, str(error))
+        return error_response(400, "/errors/validation-failed", "Snapshot refused", [problem])
     return json_response({"status": "imported", "orders": count})
 
 
@@ -238,6 +256,13 @@ def clear_webhooks() -> Response:
     return empty_response(204)
 
 
+@admin.delete("/webhooks/<registration_id>")
+def remove_webhook(registration_id: str) -> Response:
+    if not services().webhooks.remove_registration(registration_id):
+        return error_response(404, "/errors/not-found", "No webhook registration with that id")
+    return empty_response(204)
+
+
 @admin.get("/webhooks/deliveries")
 def list_deliveries() -> Response:
     state = request.args.get("state")
@@ -257,6 +282,7 @@ def redeliver(delivery_id: str) -> Response:
 
 def _registration_json(registration: Registration) -> dict[str, Any]:
     return {
+        "id": registration.id,
         "url": registration.url,
         "customerNumber": registration.customer_number,
         "hasSecret": bool(registration.secret),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from mock_server.domain.ports import StoreUnavailable
 from mock_server.domain.service import OrderService
 from mock_server.gateway.rate_limits import RateLimiter
+from mock_server.gateway.tokens import TokenAuthority
 from mock_server.intake.service import OrderIntake
 from mock_server.rehearsal.clock import AdjustableClock
 from mock_server.rehearsal.journal import Bounded, JournalEntry, ViolationLog
@@ -30,6 +31,7 @@ class MockControl:
     journal: Bounded[JournalEntry]
     violations: ViolationLog
     limits: RateLimiter | None = None
+    tokens: TokenAuthority | None = None  # a snapshot keeps its signing key
     in_maintenance: bool = False  # read on every v6 create: a plain attribute, no lock
     _ticker: threading.Thread | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
@@ -74,7 +76,12 @@ class MockControl:
 
     def state_parts(self) -> StateParts:
         return StateParts(
-            self.orders.store, self.orders.numbers, self.clock, self.intake, self.webhooks
+            self.orders.store,
+            self.orders.numbers,
+            self.clock,
+            self.intake,
+            self.webhooks,
+            self.tokens,
         )
 
     def export_state(self) -> Plain:

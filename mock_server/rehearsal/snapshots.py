@@ -2,14 +2,18 @@
 
 A snapshot is one versioned JSON document: orders (with everything that happened to them),
 the order-number sequence, v7 submissions not yet processed, webhook registrations and
-undelivered events, and the mock-time offset. Importing decodes the whole document before
-changing anything, so a snapshot that does not decode changes nothing. Files are written
-to a temporary sibling and renamed over the target: a crash leaves the old file or the new
-one, never a torn one.
+undelivered events, the mock-time offset, and the token-signing key (so a client's cached
+token survives a restart from `--state-file`: the document is a credential). Importing
+decodes the whole document before changing anything, so a snapshot that does not decode,
+or lacks a part it must have, changes nothing: emptying the state is what reset is for.
+Files are written to a temporary sibling and renamed over the target: a crash leaves the
+old file or the new one, never a torn one.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
 import tempfile
@@ -25,6 +29,7 @@ import orjson
 from mock_server.domain.models import Order
 from mock_server.domain.numbers import OrderNumberSequence
 from mock_server.domain.ports import OrderStore
+from mock_server.gateway.tokens import TokenAuthority
 from mock_server.intake.queues import Submission
 from mock_server.intake.service import OrderIntake
 from mock_server.rehearsal.clock import AdjustableClock
@@ -37,6 +42,7 @@ from mock_server.store.codec import (
     submission_to_plain,
 )
 from mock_server.webhooks import Attempt, Delivery, Registration, WebhookDispatcher
+from mock_server.webhooks.registry import new_registration_id
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +51,13 @@ VERSION = 1
 
 
 class SnapshotRefused(ValueError):
-    """The document is not a snapshot this mock can import; nothing was changed."""
+    """The document is not a snapshot this mock can import; nothing was changed.
+
+    `part` names the part of the document at fault ("body": the document as a whole)."""
+
+    def __init__(self, message: str, part: str = "body") -> None:
+        super().__init__(message)
+        self.part = part
 
 
 @dataclass(slots=True)
@@ -57,6 +69,7 @@ class StateParts:
     clock: AdjustableClock
     intake: OrderIntake
     webhooks: WebhookDispatcher
+    tokens: TokenAuthority | None = None
 
 
 @dataclass(slots=True)
@@ -67,12 +80,28 @@ class _Decoded:
     submissions: list[Submission]
     registrations: list[Registration]
     deliveries: list[Delivery]
+    signing_key: bytes | None  # None: a snapshot saved before keys were kept
+
+
+# The parts every snapshot has (an empty one as [] or 0), and the JSON type of each. A
+# document without one is refused: `{"kind", "version"}` alone must not read as "no orders".
+_REQUIRED: tuple[tuple[str, type], ...] = (
+    ("clock", dict),
+    ("clock.offsetSeconds", float),
+    ("sequence", dict),
+    ("sequence.next", int),
+    ("orders", list),
+    ("submissions", list),
+    ("webhooks", dict),
+    ("webhooks.registrations", list),
+    ("webhooks.deliveries", list),
+)
 
 
 def export_state(parts: StateParts) -> Plain:
     with parts.store.atomically():
         orders = [order_to_plain(order) for order in parts.store]
-    return {
+    document: Plain = {
         "kind": KIND,
         "version": VERSION,
         "savedAt": datetime.now(UTC).isoformat(timespec="milliseconds"),
@@ -86,12 +115,16 @@ def export_state(parts: StateParts) -> Plain:
         "webhooks": {
             # Secrets are kept: a restored registration must sign as the original did.
             "registrations": [
-                {"url": r.url, "secret": r.secret, "customerNumber": r.customer_number}
+                {"id": r.id, "url": r.url, "secret": r.secret, "customerNumber": r.customer_number}
                 for r in parts.webhooks.registrations()
             ],
             "deliveries": [_delivery_to_plain(d) for d in parts.webhooks.undelivered()],
         },
     }
+    if parts.tokens is not None:
+        key = parts.tokens.signing_key()
+        document["tokens"] = {"signingKey": base64.b64encode(key).decode("ascii")}
+    return document
 
 
 def import_state(parts: StateParts, document: Any) -> int:
@@ -107,7 +140,14 @@ def import_state(parts: StateParts, document: Any) -> int:
     parts.clock.set_offset(decoded.offset_seconds)
     parts.webhooks.restore(decoded.registrations, decoded.deliveries)
     parts.intake.requeue(decoded.submissions)
+    if parts.tokens is not None and decoded.signing_key is not None:
+        parts.tokens.adopt_key(decoded.signing_key)
     return len(decoded.orders)
+
+
+def check_document(document: Any) -> None:
+    """Decode `document` as an import would, changing nothing. Raises SnapshotRefused."""
+    _decode(document)
 
 
 def _decode(document: Any) -> _Decoded:
@@ -118,32 +158,73 @@ def _decode(document: Any) -> _Decoded:
         raise SnapshotRefused(
             f"snapshot version {version!r} is not supported; this mock reads version {VERSION}"
         )
+    _check_parts(document)
     try:
-        orders = [order_from_plain(item) for item in document.get("orders", [])]
+        orders = [order_from_plain(item) for item in document["orders"]]
         numbers = {order.number for order in orders}
         if len(numbers) != len(orders):
             raise SnapshotRefused("the snapshot holds two orders with one number")
         submissions = [
-            Submission(*submission_from_plain(item)) for item in document.get("submissions", [])
+            Submission(*submission_from_plain(item)) for item in document["submissions"]
         ]
-        hooks = document.get("webhooks", {})
+        hooks = document["webhooks"]
         registrations = [
-            Registration(str(r["url"]), str(r.get("secret", "")), r.get("customerNumber") or None)
-            for r in hooks.get("registrations", [])
+            Registration(
+                str(r["url"]),
+                str(r.get("secret", "")),
+                r.get("customerNumber") or None,
+                str(r.get("id") or new_registration_id()),
+            )
+            for r in hooks["registrations"]
         ]
-        deliveries = [_delivery_from_plain(d) for d in hooks.get("deliveries", [])]
+        deliveries = [_delivery_from_plain(d) for d in hooks["deliveries"]]
         return _Decoded(
             orders=orders,
-            next_number=int(document.get("sequence", {}).get("next", 0)),
-            offset_seconds=float(document.get("clock", {}).get("offsetSeconds", 0.0)),
+            next_number=int(document["sequence"]["next"]),
+            offset_seconds=float(document["clock"]["offsetSeconds"]),
             submissions=submissions,
             registrations=registrations,
             deliveries=deliveries,
+            signing_key=_signing_key(document),
         )
     except SnapshotRefused:
         raise
     except (CodecError, AttributeError, KeyError, TypeError, ValueError) as error:
         raise SnapshotRefused(f"the snapshot does not decode: {error}") from error
+
+
+def _check_parts(document: dict[str, Any]) -> None:
+    """Refuse a document that lacks a part every snapshot has, naming the part."""
+    for path, kind in _REQUIRED:
+        value: Any = document
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        number = kind is float and isinstance(value, int | float)
+        if value is None or isinstance(value, bool) or not (number or isinstance(value, kind)):
+            what = {dict: "an object", list: "a list", int: "a whole number", float: "a number"}
+            shown = "missing" if value is None else f"not {what[kind]}"
+            raise SnapshotRefused(
+                f"the snapshot's {path!r} is {shown}: every snapshot has it ({what[kind]}; "
+                "an empty state has [] and 0). POST /__admin/reset empties the state",
+                part=path,
+            )
+
+
+def _signing_key(document: dict[str, Any]) -> bytes | None:
+    tokens = document.get("tokens")
+    if tokens is None:
+        return None  # saved before snapshots kept the key: tokens issued then are lost
+    raw = tokens.get("signingKey") if isinstance(tokens, dict) else None
+    try:
+        key = base64.b64decode(raw, validate=True) if isinstance(raw, str) else b""
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) < 16:
+        raise SnapshotRefused(
+            "the snapshot's 'tokens.signingKey' is not a base64 key of 16 bytes or more",
+            part="tokens.signingKey",
+        )
+    return key
 
 
 def _delivery_to_plain(delivery: Delivery) -> Plain:

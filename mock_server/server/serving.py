@@ -77,8 +77,8 @@ def banner(settings: Settings, port: int) -> list[str]:
         f"  version {__version__}; sandbox paths under {url}/sandbox",
         f"  mode: {mode}",
         f"  auth: {auth}",
-        f"  admin API: {url}/__admin (GET it for the list: reset, clock, requests, "
-        "violations, webhooks)",
+        f"  admin API: {url}/__admin (GET it for the list: reset, clock, state, requests, "
+        "violations, webhooks, faults, maintenance)",
         f"  request log: {log}; Ctrl-C stops",
     ]
 

@@ -32,7 +32,7 @@ def connect(url: str) -> Any:
     except ImportError as error:  # pragma: no cover - the dev install has it
         raise StoreUnavailable(
             "--store redis:// needs the Python redis client: "
-            "pip install 'ingram-orders-mock[redis]'"
+            "install the project with its redis extra (pip install '.[redis]')"
         ) from error
     return redis.Redis.from_url(
         url,

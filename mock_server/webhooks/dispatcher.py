@@ -69,6 +69,10 @@ class WebhookDispatcher:
     def clear_registrations(self) -> None:
         self._registry.clear()
 
+    def remove_registration(self, registration_id: str) -> bool:
+        """Remove one registration by its id; False when there is no such registration."""
+        return self._registry.remove(registration_id)
+
     # -- the sink -----------------------------------------------------------------------
 
     def publish(self, event: OrderEvent) -> None:

@@ -54,6 +54,20 @@ end
 return false
 """
 
+# One registration, found by its id, removed (only if it is still there). KEYS: registrations.
+# ARGV: id.
+_REMOVE_REGISTRATION = """
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local ok, registration = pcall(cjson.decode, all[i + 1])
+  if ok and registration['id'] == ARGV[1] then
+    redis.call('HDEL', KEYS[1], all[i])
+    return 1
+  end
+end
+return 0
+"""
+
 # KEYS: due, deliveries, done, dead, urls, busy. ARGV: id, json, state, bound, url.
 _RECORD = """
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return 0 end
@@ -87,6 +101,7 @@ class RedisRegistry(Registry):
         super().__init__()
         self._client = client
         self._key = f"{namespace}:wh:reg"
+        self._remove = client.register_script(_REMOVE_REGISTRATION)
 
     def register(self, url: str, secret: str, customer_number: str | None = None) -> Registration:
         registration = Registration(url, secret, customer_number or None)
@@ -104,6 +119,10 @@ class RedisRegistry(Registry):
     def clear(self) -> None:
         with guarded("webhook registrations"):
             self._client.delete(self._key)
+
+    def remove(self, registration_id: str) -> bool:
+        with guarded("webhook registrations"):
+            return bool(self._remove(keys=[self._key], args=[registration_id]))
 
     def replace(self, registrations: list[Registration]) -> None:
         with guarded("webhook registrations"):

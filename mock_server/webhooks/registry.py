@@ -1,9 +1,19 @@
-"""Who receives which customer's events: one default registration and any per customer."""
+"""Who receives which customer's events: one default registration and any per customer.
+
+Each registration has an id, so a tool that added one can remove that one and nothing
+else (`DELETE /__admin/webhooks/{id}`). Registering for a customer that already has a
+receiver replaces it, under a new id.
+"""
 
 from __future__ import annotations
 
+import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+def new_registration_id() -> str:
+    return f"wh-{secrets.token_hex(6)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,6 +21,7 @@ class Registration:
     url: str
     secret: str
     customer_number: str | None = None  # None: the default for every customer
+    id: str = field(default_factory=new_registration_id)
 
 
 class Registry:
@@ -37,6 +48,15 @@ class Registry:
     def clear(self) -> None:
         with self._lock:
             self._registrations.clear()
+
+    def remove(self, registration_id: str) -> bool:
+        """Remove the registration with this id; False when there is none (any more)."""
+        with self._lock:
+            for customer, registration in self._registrations.items():
+                if registration.id == registration_id:
+                    del self._registrations[customer]
+                    return True
+        return False
 
     def for_customer(self, customer_number: str) -> Registration | None:
         """The customer's own registration, else the default, else None (nobody listens)."""

@@ -5,6 +5,7 @@ and the address refusals the sandbox makes."""
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 import pytest
@@ -191,6 +192,48 @@ def test_a_requested_carrier_is_planned_and_ships(
         for c in s["carrierDetails"]
     }
     assert carriers == {("FG", "FEDEX GROUND")}
+
+
+# Each carrier's tracking numbers in its public form (see domain/models.py TRACKING_DIGITS).
+TRACKING_FORMATS = {
+    "UP": r"1Z[0-9A-Z]{16}",
+    "FG": r"[0-9]{12}",
+    "DH": r"[0-9]{10}",
+    "RG": r"[0-9]{14}",
+}
+
+
+@pytest.mark.parametrize("asked", [None, "UP", "FG", "DH", "RG"])
+def test_the_carrier_that_ships_is_the_one_planned_with_its_own_tracking_numbers(
+    client: FlaskClient, headers: dict[str, str], asked: str | None
+) -> None:
+    # Several lines and a partial shipment: the old seed-drawn carrier varied per parcel.
+    lines = [_line(part, 3) for part in ("2GZ200", "1C6094", "RQ6000", "4U0212", "TXSLM3")]
+    body = _order(*lines, **({"shipmentDetails": {"carrierCode": asked}} if asked else {}))
+    answer = _create(client, headers, body)
+    assert answer.status_code in (201, 207), answer.get_json()
+    number = answer.get_json()["orders"][0]["ingramOrderNumber"]
+    planned = {ln["shipmentDetails"][0]["carrierCode"] for ln in _lines(answer)}
+    assert planned == {asked or "UP"}
+    client.post("/__admin/clock", json={"advanceSeconds": 5 * 3600})
+    details = client.get(f"/resellers/v6.1/orders/{number}", headers=headers).get_json()
+    parcels = [
+        (line["defaultCarrierName"], c["carrierCode"], c["carrierName"], t["trackingNumber"])
+        for line in details["lines"]
+        for s in line["shipmentDetails"] or []
+        for c in s["carrierDetails"]
+        for t in c["trackingDetails"] or []
+    ]
+    assert parcels, details
+    for default_name, code, name, tracking in parcels:
+        assert code == (asked or "UP") and name == default_name
+        assert re.fullmatch(TRACKING_FORMATS[code], tracking), (code, tracking)
+    found = client.get(
+        "/resellers/v6/orders/search",
+        query_string={"trackingNumber": parcels[0][3]},
+        headers=headers,
+    )
+    assert [o["ingramOrderNumber"] for o in found.get_json()["orders"]] == [number]
 
 
 def test_the_published_carrier_example_code_is_known_in_the_us(

@@ -13,8 +13,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server.app import create_app
-from mock_server.cli import main
-from mock_server.config import Settings, from_environment
+from mock_server.cli import main, serve_settings
+from mock_server.config import Settings
 from mock_server.contract.document import load_contract
 from mock_server.gateway.tokens import ClientApp
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, new_order, order_headers
@@ -188,9 +188,13 @@ def test_without_registrations_any_customer_number_is_served(
         assert answer.status_code == 204
 
 
-def test_registrations_come_from_the_environment_too() -> None:
-    env = {"INGRAM_MOCK_CLIENTS": "a:b:20-111111, c:d:20-222222"}
-    assert from_environment(env)["clients"] == ("a:b:20-111111", "c:d:20-222222")
+def test_registrations_come_from_the_environment_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INGRAM_MOCK_CLIENT", "a:b:20-111111, c:d:20-222222")
+    assert serve_settings().clients == ("a:b:20-111111", "c:d:20-222222")
+    assert serve_settings(["--client", "e:f:20-3"]).clients == ("e:f:20-3",)  # the flag wins
+    monkeypatch.delenv("INGRAM_MOCK_CLIENT")
+    monkeypatch.setenv("INGRAM_MOCK_CLIENTS", "g:h:20-4 i:j:20-5")  # the old name, still read
+    assert serve_settings().clients == ("g:h:20-4", "i:j:20-5")
     assert ClientApp.parse("id:se:cr:et:20-1") == ClientApp("id", "se:cr:et", "20-1")
     for bad in ("nocolon", "id:secret", ":s:c", "id::c", "id:s:"):
         with pytest.raises(ValueError):

@@ -209,10 +209,11 @@ def test_the_admin_token_protects_admin_when_set() -> None:
     assert issue_token(client)
 
 
-def test_the_admin_token_comes_from_the_environment() -> None:
-    from mock_server.config import from_environment
+def test_the_admin_token_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_server.cli import serve_settings
 
-    assert from_environment({"INGRAM_MOCK_ADMIN_TOKEN": "t"})["admin_token"] == "t"
+    monkeypatch.setenv("INGRAM_MOCK_ADMIN_TOKEN", "t")
+    assert serve_settings().admin_token == "t"
 
 
 def test_a_non_loopback_bind_warns_at_start() -> None:

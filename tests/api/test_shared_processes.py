@@ -239,7 +239,7 @@ def test_a_killed_process_loses_nothing_it_acknowledged(cluster: Cluster) -> Non
     [
         (["--workers", "2"], "--workers above 1 needs --store redis"),
         (["--store", "redis://127.0.0.1:1/0", "--state-file", "x.json"], "--state-file keeps"),
-        (["--store", "memcached://x"], "--store must be 'memory' or a redis:// URL"),
+        (["--store", "memcached://x"], "--store: must be 'memory' or a redis:// URL"),
     ],
 )
 def test_store_flags_that_cannot_work_together_are_refused(

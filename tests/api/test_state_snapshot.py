@@ -52,7 +52,9 @@ def _populate(client: FlaskClient, headers: dict[str, str]) -> dict[str, str]:
 
 
 def _without_stamp(document: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in document.items() if k != "savedAt"}
+    """The document without its time stamp, and without the token-signing key: a Redis
+    store keeps its own key (every process signs with it) rather than the snapshot's."""
+    return {k: v for k, v in document.items() if k not in ("savedAt", "tokens")}
 
 
 @pytest.fixture
@@ -69,7 +71,7 @@ def target(store_settings: Settings) -> Iterator[Flask]:
 
 
 def test_a_snapshot_carries_the_whole_state_into_another_mock(
-    client: FlaskClient, headers: dict[str, str], target: Flask
+    client: FlaskClient, headers: dict[str, str], target: Flask, store_kind: str
 ) -> None:
     numbers = _populate(client, headers)
     snapshot = client.get("/__admin/state").get_json()
@@ -84,6 +86,8 @@ def test_a_snapshot_carries_the_whole_state_into_another_mock(
     assert imported.get_json() == {"status": "imported", "orders": 3}
     again = other.get("/__admin/state").get_json()
     assert _without_stamp(again) == _without_stamp(snapshot)
+    if store_kind == "memory":
+        assert again["tokens"] == snapshot["tokens"]
 
     # The same answers from both mocks, and order numbers are not handed out twice.
     other_headers = order_headers(issue_token(other))
@@ -130,6 +134,47 @@ def test_a_snapshot_of_unknown_version_is_refused_and_changes_nothing(
     assert client.put("/__admin/state", data=b"{not json").status_code == 400
     assert _without_stamp(client.get("/__admin/state").get_json()) == _without_stamp(before)
     assert client.get(f"/resellers/v6.1/orders/{number}", headers=headers).status_code == 200
+
+
+def test_a_snapshot_missing_a_part_is_refused_whole_naming_it(
+    client: FlaskClient, headers: dict[str, str], place: Any
+) -> None:
+    number = place()
+    before = client.get("/__admin/state").get_json()
+    bare = client.put("/__admin/state", json={"kind": "ingram-mock-state", "version": 1})
+    assert bare.status_code == 400
+    problem = bare.get_json()["errors"][0]["fields"][0]
+    assert problem["field"] == "clock"
+    assert "/__admin/reset" in problem["message"]
+    for part in ("clock", "sequence", "orders", "submissions", "webhooks"):
+        answer = client.put("/__admin/state", json={k: v for k, v in before.items() if k != part})
+        assert answer.status_code == 400, part
+        assert answer.get_json()["errors"][0]["fields"][0]["field"] == part
+    for part in ("registrations", "deliveries"):
+        hooks = {k: v for k, v in before["webhooks"].items() if k != part}
+        answer = client.put("/__admin/state", json={**before, "webhooks": hooks})
+        assert answer.get_json()["errors"][0]["fields"][0]["field"] == f"webhooks.{part}"
+    wrong = client.put("/__admin/state", json={**before, "orders": {}})
+    assert wrong.get_json()["errors"][0]["fields"][0]["field"] == "orders"
+    bad_key = client.put("/__admin/state", json={**before, "tokens": {"signingKey": "x"}})
+    assert bad_key.get_json()["errors"][0]["fields"][0]["field"] == "tokens.signingKey"
+    # Nothing changed; an explicitly empty state is still a snapshot, and imports.
+    assert _without_stamp(client.get("/__admin/state").get_json()) == _without_stamp(before)
+    assert client.get(f"/resellers/v6.1/orders/{number}", headers=headers).status_code == 200
+    empty = {**before, "orders": [], "submissions": []}
+    assert client.put("/__admin/state", json=empty).get_json()["orders"] == 0
+
+
+def test_tokens_survive_an_import_both_the_snapshots_and_the_mocks_own() -> None:
+    source, target = _fresh_app().test_client(), _fresh_app().test_client()
+    theirs, ours = issue_token(source), issue_token(target)
+    snapshot = source.get("/__admin/state").get_json()
+    assert target.put("/__admin/state", json=snapshot).status_code == 200
+    search = "/resellers/v6/orders/search"
+    assert target.get(search, headers=order_headers(theirs)).status_code == 204
+    assert target.get(search, headers=order_headers(ours)).status_code == 204
+    fresh = issue_token(target)  # signed with the snapshot's key from now on
+    assert source.get(search, headers=order_headers(fresh)).status_code == 204
 
 
 def test_the_state_file_is_written_by_rename_and_restored(tmp_path: Path) -> None:
@@ -191,10 +236,9 @@ def test_serve_with_a_state_file_survives_a_restart(tmp_path: Path) -> None:
 
     again = start_server(["--state-file", str(path)])
     try:
+        # The token the client cached before the restart still works (its 24 h are not over).
         answer = requests.get(
-            f"{again.base_url}/resellers/v6.1/orders/{number}",
-            headers=order_headers(again.token()),
-            timeout=5,
+            f"{again.base_url}/resellers/v6.1/orders/{number}", headers=headers, timeout=5
         )
         assert answer.status_code == 200, answer.text
         assert answer.json()["customerOrderNumber"] == "keep"

@@ -19,8 +19,8 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.bootstrap import MockServices, build_services
-from mock_server.cli import build_parser, serve_settings
-from mock_server.config import Settings, from_environment
+from mock_server.cli import main, serve_settings
+from mock_server.config import Settings
 from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
 from mock_server.webhooks import Delivery, HttpSender, RetryPolicy, Sender
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, issue_token, new_order, order_headers
@@ -182,22 +182,14 @@ def test_a_dead_letter_lets_the_next_event_to_its_receiver_go(
 
 def test_retry_pacing_comes_from_environment_and_flags(monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"INGRAM_MOCK_WEBHOOK_ATTEMPTS": "3", "INGRAM_MOCK_WEBHOOK_TIMEOUT": "0.25"}
-    assert from_environment(env) == {"webhook_attempts": 3, "webhook_timeout": 0.25}
-
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    args = build_parser(with_harness=False).parse_args(
-        [
-            "serve",
-            "--webhook-backoff",
-            "0.05",
-            "--webhook-max-backoff",
-            "0.2",
-            "--webhook-attempts",
-            "2",
-        ]
+    from_environment = serve_settings()
+    assert (from_environment.webhook_attempts, from_environment.webhook_timeout) == (3, 0.25)
+
+    settings = serve_settings(  # flags win over the environment
+        ["--webhook-backoff", "0.05", "--webhook-max-backoff", "0.2", "--webhook-attempts", "2"]
     )
-    settings = serve_settings(args)  # flags win over the environment
     services = build_services(settings)
     assert services.webhooks.policy == RetryPolicy(
         max_attempts=2, first_backoff=0.05, max_backoff=0.2, timeout=0.25
@@ -206,18 +198,21 @@ def test_retry_pacing_comes_from_environment_and_flags(monkeypatch: pytest.Monke
 
 
 @pytest.mark.parametrize(
-    "flags",
+    ("name", "value"),
     [
-        ["--webhook-attempts", "0"],
-        ["--webhook-timeout", "0"],
-        ["--webhook-backoff", "-1"],
-        ["--webhook-max-backoff", "nan"],
+        ("webhook-attempts", "0"),
+        ("webhook-timeout", "0"),
+        ("webhook-backoff", "-1"),
+        ("webhook-max-backoff", "nan"),
     ],
 )
-def test_nonsense_retry_pacing_is_refused_at_start(
-    flags: list[str], capsys: pytest.CaptureFixture[str]
+def test_nonsense_retry_pacing_is_refused_at_start_from_a_flag_or_a_variable(
+    name: str, value: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        build_parser(with_harness=False).parse_args(["serve", *flags])
-    assert exit_.value.code == 2
-    assert flags[0] in capsys.readouterr().err
+    assert main(["serve", "--port", "0", f"--{name}", value]) == 2
+    assert f"--{name}: " in capsys.readouterr().err
+    variable = "INGRAM_MOCK_" + name.upper().replace("-", "_")
+    monkeypatch.setenv(variable, value)
+    assert main(["serve", "--port", "0"]) == 2  # refused before anything is served
+    error = capsys.readouterr().err
+    assert f"{variable}: " in error and len(error.splitlines()) == 1

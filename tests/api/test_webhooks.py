@@ -183,6 +183,7 @@ def test_per_customer_registration_wins_and_others_get_the_default(mock: Mock) -
     special = endpoint(mock, "http://special.test/hooks")
     mock.register(default.url, "default-secret")
     registered = mock.register(special.url, "special-secret", customer=CUSTOMER)
+    assert registered.pop("id").startswith("wh-")
     assert registered == {"url": special.url, "customerNumber": CUSTOMER, "hasSecret": True}
     listed = mock.client.get("/__admin/webhooks").get_json()["registrations"]
     assert {(r["url"], r["customerNumber"]) for r in listed} == {
@@ -224,6 +225,28 @@ def test_registration_is_checked_and_can_be_cleared(mock: Mock, hook: Endpoint) 
     mock.flush()
     assert hook.received == []
     assert mock.deliveries() == []
+
+
+def test_one_registration_is_removed_by_its_id_and_the_others_stay(mock: Mock) -> None:
+    default = mock.register("http://default.test/hooks")
+    own = mock.register("http://own.test/hooks", customer=CUSTOMER)
+    other = mock.register("http://other.test/hooks", customer=OTHER_CUSTOMER)
+    assert len({default["id"], own["id"], other["id"]}) == 3
+
+    assert mock.client.delete(f"/__admin/webhooks/{own['id']}").status_code == 204
+    listed = mock.client.get("/__admin/webhooks").get_json()["registrations"]
+    assert sorted(r["id"] for r in listed) == sorted([default["id"], other["id"]])
+    again = mock.client.delete(f"/__admin/webhooks/{own['id']}")
+    assert again.status_code == 404
+    assert again.get_json()["errors"][0]["type"] == "/errors/not-found"
+
+    # Registering a customer again replaces its receiver under a new id: the old id no
+    # longer removes anything, so a tool cannot take away a receiver it did not add.
+    replaced = mock.register("http://other-again.test/hooks", customer=OTHER_CUSTOMER)
+    assert replaced["id"] != other["id"]
+    assert mock.client.delete(f"/__admin/webhooks/{other['id']}").status_code == 404
+    listed = mock.client.get("/__admin/webhooks").get_json()["registrations"]
+    assert {r["url"] for r in listed} == {"http://default.test/hooks", replaced["url"]}
 
 
 def test_event_ids_are_unique_and_each_signature_verifies(mock: Mock, hook: Endpoint) -> None:

@@ -101,11 +101,19 @@ def test_version() -> None:
     [
         (["serve"], {"INGRAM_MOCK_PORT": "abc"}, "INGRAM_MOCK_PORT: 'abc' is not a port number"),
         (["serve"], {"INGRAM_MOCK_STRICT": "maybe"}, "INGRAM_MOCK_STRICT: 'maybe' is not a yes/no"),
-        (["serve"], {"INGRAM_MOCK_SHIP_AFTER_SECONDS": "soon"}, "INGRAM_MOCK_SHIP_AFTER_SECONDS"),
-        (["serve", "--log-level", "nonsense"], {}, "argument --log-level: invalid choice"),
-        (["serve", "--port", "70000"], {}, "argument --port: 70000 is not a port number"),
-        (["serve", "--threads", "many"], {}, "argument --threads: invalid int value"),
-        (["serve", "--bogus"], {}, "unrecognized arguments: --bogus"),
+        (["serve"], {"INGRAM_MOCK_SHIP_AFTER": "soon"}, "INGRAM_MOCK_SHIP_AFTER: 'soon' is not"),
+        (["serve"], {"INGRAM_MOCK_SHIP_AFTER": "-5"}, "INGRAM_MOCK_SHIP_AFTER: -5 is not 0 or"),
+        (["serve", "--ship-after", "-5"], {}, "--ship-after: -5 is not 0 or more"),
+        (["serve", "--log-level", "nonsense"], {}, "--log-level: 'nonsense' is not one of"),
+        (["serve", "--port", "70000"], {}, "--port: 70000 is not a port number"),
+        (["serve", "--threads", "many"], {}, "--threads: 'many' is not a whole number"),
+        (["serve", "--bogus"], {}, "No such option '--bogus'"),
+        (["bogus"], {}, "No such command 'bogus'"),
+        (["contract-test"], {}, "Missing option '--base-url'"),
+        (["proxy", "--upstream", "http://x", "--port", "-1"], {}, "--port: -1 is not in the"),
+        (["contracts", "diff"], {}, "Missing argument 'UPSTREAM'"),
+        (["traffic", "compare", "d", "--base-url", "u", "--token", "t", "--client-id", "c"], {},
+         "--token or --client-id, not both"),
     ],
 )
 def test_a_bad_flag_or_variable_is_one_line_and_exit_2(
@@ -248,7 +256,7 @@ def test_contract_test_names_the_missing_extra() -> None:
     )
     assert done.returncode == 2
     assert "No module named" not in done.stderr
-    assert "pip install 'ingram-orders-mock[harness]'" in done.stderr
+    assert "pip install '.[harness]'" in done.stderr
     assert "requests is not installed" in done.stderr
 
 

@@ -7,13 +7,18 @@ and giving a curl line, against a server that breaks the contract on purpose.
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 
 from tests.contract.broken import (
     CUSTOMER_HEADERS,
@@ -62,12 +67,38 @@ def server() -> Iterator[LiveServer]:
     assert code == 0 and "Traceback" not in output, output[-6000:]
 
 
+def admin_state(base_url: str) -> tuple[Any, Any]:
+    """What the suite must leave as it found it: webhook registrations and fault rules."""
+    hooks = requests.get(f"{base_url}/__admin/webhooks", timeout=5).json()
+    faults = requests.get(f"{base_url}/__admin/faults", timeout=5).json()
+    return hooks, faults
+
+
+def someone_elses_setup(base_url: str) -> tuple[Any, Any]:
+    """A shared rehearsal mock as the suite may find it: a default receiver, another
+    customer's, and an active fault rule (one that never fires during the run)."""
+    for hook in (
+        {"url": "http://127.0.0.1:9/default", "secret": "a"},
+        {"url": "http://127.0.0.1:9/other", "secret": "b", "customerNumber": "20-999999"},
+    ):
+        assert requests.put(f"{base_url}/__admin/webhooks", json=hook, timeout=5).ok
+    rule = {"operationId": "webhookDelivery", "url": "http://127.0.0.1:9/none", "status": 503}
+    assert requests.post(f"{base_url}/__admin/faults", json=rule, timeout=5).ok
+    return admin_state(base_url)
+
+
 def test_passes_against_the_mock_and_writes_junit(server: LiveServer, tmp_path: Path) -> None:
+    before = someone_elses_setup(server.base_url)
     report = tmp_path / "reports" / "contract.xml"
     done = contract_test(
         server.base_url, "--max-examples", "5", "--stateful-steps", "4", "--junit-xml", str(report)
     )
     output = done.stdout + done.stderr
+    # The server is left exactly as it was found, and its fault rules are said at the top.
+    assert admin_state(server.base_url) == before
+    assert done.stdout.splitlines()[1].startswith(
+        f"WARNING: {server.base_url} has 1 active fault rule(s)"
+    ), output[:2000]
     assert report.is_file(), output
     names = {case.get("name") for case in ET.parse(report).getroot().iter("testcase")}
     assert names >= OPERATIONS, f"JUnit testcases: {sorted(filter(None, names))}"
@@ -78,6 +109,56 @@ def test_passes_against_the_mock_and_writes_junit(server: LiveServer, tmp_path: 
     # Plain progress lines for CI logs: one per phase and per operation.
     assert "[contract-test] phase fuzzing: started" in output
     assert "[contract-test] fuzzing: POST /resellers/v6/orders:" in output
+
+
+def test_interrupted_it_still_removes_its_receiver_and_only_it(server: LiveServer) -> None:
+    before = someone_elses_setup(server.base_url)
+    command = [sys.executable, "-m", "mock_server.cli", "contract-test"]
+    run = subprocess.Popen(
+        [*command, "--base-url", server.base_url, "--max-examples", "5"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # the suite's own receiver, for its customer number, appears
+            hooks = admin_state(server.base_url)[0]["registrations"]
+            if any(h["customerNumber"] == "20-222222" for h in hooks):
+                break
+            assert run.poll() is None and time.monotonic() < deadline, "never registered"
+            time.sleep(0.05)
+        run.send_signal(signal.SIGINT)  # Ctrl-C in the middle of the run
+        output, _ = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.communicate()
+    assert run.returncode != 0, output[-3000:]
+    assert admin_state(server.base_url) == before, output[-3000:]
+
+
+def test_a_hop_it_cannot_walk_fails_the_run_or_is_skipped_on_purpose(server: LiveServer) -> None:
+    own = {"url": "http://127.0.0.1:9/own", "secret": "c", "customerNumber": "20-222222"}
+    assert requests.put(f"{server.base_url}/__admin/webhooks", json=own, timeout=5).ok
+    before = admin_state(server.base_url)
+    quick = ("--max-examples", "1", "--stateful-steps", "2", "--", "--phases", "stateful")
+    done = contract_test(server.base_url, *quick)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output[-6000:]
+    assert "LINK NOT WALKED: POST /resellers/v7/orders -> [200] (outcome webhook)" in output
+    assert "20-222222 already has a webhook receiver" in output
+    assert "links walked with usable data: 14 / 15" in output, output[-3000:]
+    assert admin_state(server.base_url) == before  # the customer's receiver was not taken
+
+    skipped = contract_test(server.base_url, "--skip-webhook-hop", *quick)
+    output = skipped.stdout + skipped.stderr
+    assert skipped.returncode == 0, output[-6000:]
+    assert "SKIPPED    POST /resellers/v7/orders -> [200] (outcome webhook)" in output
+    assert "links walked with usable data: 14 / 14 (1 skipped: --skip-webhook-hop)" in output
+    assert admin_state(server.base_url) == before
 
 
 @pytest.fixture

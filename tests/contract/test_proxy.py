@@ -315,3 +315,39 @@ def test_recorded_traffic_replays_and_a_planted_difference_is_found(
     assert different.returncode == 1, different.stdout + different.stderr
     assert "body.recordsFound: number recorded, string now" in different.stdout
     assert different.stdout.count("difference") == 1 and "1 difference(s)" in different.stdout
+
+
+def _admin_state(base_url: str) -> tuple[Any, Any]:
+    """What a tool must leave as it found it: webhook registrations and fault rules."""
+    hooks = requests.get(f"{base_url}/__admin/webhooks", timeout=5).json()
+    faults = requests.get(f"{base_url}/__admin/faults", timeout=5).json()
+    return hooks, faults
+
+
+def test_proxy_and_traffic_say_the_targets_fault_rules_and_leave_its_state_alone(
+    mock: LiveServer, tmp_path: Path
+) -> None:
+    hook = {"url": "http://127.0.0.1:9/theirs", "secret": "theirs", "customerNumber": "20-1"}
+    assert requests.put(f"{mock.base_url}/__admin/webhooks", json=hook, timeout=5).ok
+    # A rule that never fires here (no delivery goes to that receiver), but is active.
+    rule = {"operationId": "webhookDelivery", "url": "http://127.0.0.1:9/x", "status": 500}
+    assert requests.post(f"{mock.base_url}/__admin/faults", json=rule, timeout=5).ok
+    before = _admin_state(mock.base_url)
+
+    record = tmp_path / "traffic"
+    proxy = start_proxy(mock.base_url, "--record", str(record))
+    try:
+        lifecycle(proxy.base_url)
+    finally:
+        code, output = proxy.stop()
+    assert code == 0, output
+    lines = output.splitlines()
+    assert lines[0].startswith("ingram-mock proxy on ")
+    assert lines[1].startswith(f"WARNING: {mock.base_url} has 1 active fault rule(s)"), output
+    assert "webhookDelivery status 500" in lines[1]
+
+    replayed = _compare(record, mock.base_url)
+    assert replayed.returncode in (0, 1), replayed.stdout + replayed.stderr
+    first = replayed.stdout.splitlines()[0]
+    assert first.startswith(f"WARNING: {mock.base_url} has 1 active fault rule(s)")
+    assert _admin_state(mock.base_url) == before

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import click
+
+from mock_server.config.values import CLI_CONTEXT
 from mock_server.contract.document import CONTRACT_FILE, contracts_dir
 from mock_server.harness.diff.document import Document
 from mock_server.harness.diff.model import Acceptance, DocumentError, Report, Severity
@@ -31,30 +34,34 @@ def diff_documents(upstream: Path, ours: Path, accepted: Acceptance) -> Report:
     )
 
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "diff",
-        help="compare our contract with an upstream OpenAPI document",
-        description="Compare contracts/orders-api.json with an upstream OpenAPI document for "
-        "the order operations and the token call. Exit 1 if a breaking difference is not "
-        f"accepted in {DEVIATIONS_FILE}.",
-    )
-    parser.add_argument("upstream", type=Path, help="upstream OpenAPI 3.0/3.1 JSON document")
-    parser.add_argument("--ours", type=Path, default=None, help=f"our contract ({CONTRACT_FILE})")
-    parser.add_argument(
-        "--accepted",
-        type=Path,
-        default=None,
-        help=f"markdown file listing accepted differences (default: {DEVIATIONS_FILE})",
-    )
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument(
-        "--breaking-only", action="store_true", help="leave informational differences out"
-    )
-    parser.set_defaults(run=run)
+@click.group(
+    "contracts", context_settings=CLI_CONTEXT, short_help="work with the contract documents"
+)
+def group() -> None:
+    """Work with the contract documents."""
 
 
-def run(args: argparse.Namespace) -> int:
+@group.command("diff", context_settings=CLI_CONTEXT)
+@click.argument("upstream", type=click.Path(path_type=Path))
+@click.option(
+    "--ours", type=click.Path(path_type=Path), default=None, help=f"our contract ({CONTRACT_FILE})"
+)
+@click.option(
+    "--accepted",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=f"markdown file listing accepted differences (default: {DEVIATIONS_FILE})",
+)
+@click.option("--json", "json_output", is_flag=True, help="machine-readable output")
+@click.option("--breaking-only", is_flag=True, help="leave informational differences out")
+def diff_command(**params: Any) -> int:
+    """Compare contracts/orders-api.json with an upstream OpenAPI 3.0/3.1 JSON document
+    (UPSTREAM) for the order operations and the token call. Exits 1 if a breaking
+    difference is not accepted in DEVIATIONS.md."""
+    return run(SimpleNamespace(**params))
+
+
+def run(args: SimpleNamespace) -> int:
     try:
         ours: Path = args.ours or contracts_dir() / CONTRACT_FILE
         if args.accepted is not None:
@@ -65,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     except (DocumentError, FileNotFoundError) as exc:
         print(f"ingram-mock contracts diff: {exc}", file=sys.stderr)
         return 2
-    if args.json:
+    if args.json_output:
         output = render_json(report)
         if args.breaking_only:
             output["differences"] = [

@@ -1,15 +1,15 @@
-"""Settings, read from CLI flags and the environment in one place."""
+"""Settings: what the app is built from. `config.options` defines every `ingram-mock serve`
+option once (flag, environment variable, validator, help) and fills Settings from them;
+`config.values` holds the validators."""
 
 from __future__ import annotations
 
 import ipaddress
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def _data_dir(name: str) -> Path:
@@ -28,8 +28,8 @@ class Settings:
     # Credentials: when both are empty, any non-empty client id/secret gets a token.
     client_id: str = ""
     client_secret: str = ""
-    # Apps bound to a customer number, each `ID:SECRET:CUSTOMER` (`--client`, repeatable;
-    # INGRAM_MOCK_CLIENTS, comma separated). Their tokens act for that customer only.
+    # Apps bound to a customer number, each `ID:SECRET:CUSTOMER` (`--client`, repeatable).
+    # Their tokens act for that customer only.
     clients: tuple[str, ...] = ()
     require_auth: bool = True
     token_ttl_seconds: int = 86_399
@@ -78,11 +78,7 @@ class Settings:
         return replace(self, **{k: v for k, v in overrides.items() if k in known and v is not None})
 
 
-_ENV_PREFIX = "INGRAM_MOCK_"
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off", "")
-_PATHS = ("fixtures_dir", "contract_path", "violations_report", "faults_file", "state_file")
-_PORTS = ("port",)
+ENV_PREFIX = "INGRAM_MOCK_"
 
 
 class ConfigError(ValueError):
@@ -98,64 +94,6 @@ def port_number(raw: str) -> int:
     if not 0 <= port <= 65535:
         raise ConfigError(f"{port} is not a port number (0-65535)")
     return port
-
-
-def rate_limit_setting(raw: str) -> str:
-    """A `--rate-limit` value: count, real or a positive number. Raises ConfigError."""
-    from mock_server.gateway.rate_limits import RatePolicy
-
-    try:
-        RatePolicy.parse(raw)
-    except ValueError as error:
-        raise ConfigError(str(error)) from None
-    return raw.strip()
-
-
-def _parse(name: str, current: Any, raw: str) -> Any:
-    if name == "rate_limit":
-        return rate_limit_setting(raw)
-    if isinstance(current, tuple):  # a list: comma or space separated
-        return tuple(item for item in raw.replace(",", " ").split() if item)
-    if isinstance(current, bool):
-        value = raw.strip().lower()
-        if value not in _TRUE + _FALSE:
-            raise ConfigError(f"{raw!r} is not a yes/no value (1/0, true/false, yes/no, on/off)")
-        return value in _TRUE
-    if name in _PORTS:
-        return port_number(raw.strip())
-    if isinstance(current, int):
-        try:
-            return int(raw)
-        except ValueError:
-            raise ConfigError(f"{raw!r} is not a whole number") from None
-    if isinstance(current, float):
-        try:
-            return float(raw)
-        except ValueError:
-            raise ConfigError(f"{raw!r} is not a number") from None
-    if name in _PATHS:
-        return Path(raw)
-    return raw
-
-
-def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Overrides from INGRAM_MOCK_* variables (e.g. INGRAM_MOCK_STRICT=1).
-
-    Raises ConfigError naming the variable when a value cannot be used.
-    """
-    env = os.environ if env is None else env
-    defaults = Settings()
-    overrides: dict[str, Any] = {}
-    for f in fields(Settings):
-        variable = _ENV_PREFIX + f.name.upper()
-        raw = env.get(variable)
-        if raw is None:
-            continue
-        try:
-            overrides[f.name] = _parse(f.name, getattr(defaults, f.name), raw)
-        except ConfigError as error:
-            raise ConfigError(f"{variable}: {error}") from None
-    return overrides
 
 
 def is_loopback_name(host: str) -> bool:
