@@ -23,9 +23,9 @@ from mock_server.domain.status import OrderStatus
 
 
 def _is_object(value: Any) -> TypeGuard[Mapping[str, Any]]:
-    """A JSON object. Parsed bodies hold dicts: `isinstance(..., Mapping)`, an ABC check
-    several times slower, is only the fallback."""
-    return type(value) is dict or isinstance(value, Mapping)
+    """A JSON object. Parsed bodies hold dicts, and absent fields read as None:
+    `isinstance(..., Mapping)`, an ABC check several times slower, is only the fallback."""
+    return type(value) is dict or (value is not None and isinstance(value, Mapping))
 
 
 def _text(value: Any) -> str:

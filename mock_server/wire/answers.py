@@ -30,8 +30,20 @@ from mock_server.wire.conventions import (
     invoice_link,
     order_link,
     timestamp,
+    without_empty,
 )
 from mock_server.wire.orders import DETAIL_ADDRESS, MODIFY_ADDRESS, address, charge
+
+# The fields of a details answer and of its lines that may be absent or empty.
+DETAIL_OPTIONAL = (
+    "customerOrderNumber", "endCustomerOrderNumber", "notes", "shipToInfo", "endUserInfo",
+    "billToInfo",
+)  # fmt: skip
+DETAIL_LINE_OPTIONAL = (
+    "subOrderNumber", "ingramOrderLineNumber", "customerLineNumber", "ingramPartNumber",
+    "vendorPartNumber", "vendorName", "partDescription", "specialBidNumber", "backOrderETADate",
+    "upcCode", "defaultCarrierName", "estimatedDates", "lineNotes", "shipmentDetails",
+)  # fmt: skip
 
 
 def create_response(result: CreateResult) -> Json:
@@ -46,7 +58,7 @@ def create_response(result: CreateResult) -> Json:
 def order_detail(details: OrderDetails) -> Json:
     order, now, names = details.order, details.at, details.warehouse_names
     totals = order.totals()
-    return compact(
+    return without_empty(
         {
             "ingramOrderNumber": order.number,
             "ingramOrderDate": timestamp(order.created_at),
@@ -72,7 +84,8 @@ def order_detail(details: OrderDetails) -> Json:
             ],
             # A string amount here, a number in the create answer: as each is published.
             "miscellaneousCharges": [charge(c, str(c.amount)) for c in order.charges()],
-        }
+        },
+        DETAIL_OPTIONAL,
     )
 
 
@@ -115,7 +128,7 @@ def _detail_line(
         or None,
         "links": [order_link(order.number)],
     }
-    return compact(body)
+    return without_empty(body, DETAIL_LINE_OPTIONAL)
 
 
 def _estimate(leaves: datetime, arrives: datetime) -> Json:

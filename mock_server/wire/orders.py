@@ -11,7 +11,7 @@ from datetime import datetime
 
 from mock_server.domain.lines import RejectedLine
 from mock_server.domain.models import Address, Charge, Order, OrderLine, Totals
-from mock_server.wire.conventions import Json, amount, compact, day, order_link
+from mock_server.wire.conventions import Json, amount, compact, day, order_link, without_empty
 
 DETAIL_ADDRESS = (
     "contact", "companyName", "addressLine1", "addressLine2", "addressLine3", "city", "state",
@@ -24,6 +24,16 @@ CREATE_ADDRESS = (
 )  # fmt: skip
 CREATE_END_USER = ("endUserId", *CREATE_ADDRESS[1:])
 MODIFY_ADDRESS = ("addressId", *DETAIL_ADDRESS)
+# The fields of the create answer that may be absent or empty (see `without_empty`).
+CREATE_RESPONSE_OPTIONAL = (
+    "customerOrderNumber", "endCustomerOrderNumber", "billToAddressId", "specialBidNumber",
+    "shipToInfo", "endUserInfo",
+)  # fmt: skip
+CREATED_ORDER_OPTIONAL = ("notes",)
+CREATED_LINE_OPTIONAL = (
+    "subOrderNumber", "customerLineNumber", "ingramPartNumber", "vendorPartNumber",
+    "specialBidNumber", "notes",
+)  # fmt: skip
 
 
 def address(found: Address | None, keys: Iterable[str]) -> Json | None:
@@ -61,7 +71,7 @@ def created_order(
     }
     if rejected:
         body["rejectedLineItems"] = [_create_rejection(r) for r in rejected]
-    return compact(body)
+    return without_empty(body, CREATED_ORDER_OPTIONAL)
 
 
 def create_response(
@@ -72,7 +82,7 @@ def create_response(
 ) -> Json:
     """The whole create answer: the order as placed, its split and partial acceptance."""
     totals = order.totals()
-    return compact(
+    return without_empty(
         {
             "customerOrderNumber": order.customer_order_number,
             "endCustomerOrderNumber": order.end_customer_order_number,
@@ -84,7 +94,8 @@ def create_response(
             "shipToInfo": address(order.ship_to, CREATE_ADDRESS),
             "endUserInfo": address(order.end_user, CREATE_END_USER),
             "orders": [created_order(order, rejected, now, warehouse_names, totals)],
-        }
+        },
+        CREATE_RESPONSE_OPTIONAL,
     )
 
 
@@ -92,7 +103,7 @@ def _created_line(
     order: Order, line: OrderLine, now: datetime, warehouse_names: Mapping[str, str]
 ) -> Json:
     carrier_code, carrier_name = line.planned_carrier
-    return compact(
+    return without_empty(
         {
             "subOrderNumber": line.sub_order_number,
             "ingramLineNumber": line.ingram_line_number,
@@ -117,7 +128,8 @@ def _created_line(
                     }
                 )
             ],
-        }
+        },
+        CREATED_LINE_OPTIONAL,
     )
 
 
