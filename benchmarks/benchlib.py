@@ -133,7 +133,14 @@ def _kill_if_alive(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-def spawn(name: str, command: Sequence[str], *, cwd: Path = REPO, port: int) -> Server:
+def spawn(
+    name: str,
+    command: Sequence[str],
+    *,
+    cwd: Path = REPO,
+    port: int,
+    env: dict[str, str] | None = None,
+) -> Server:
     """Start a server with its output in a temp log file (a full pipe would stall it)."""
     handle, log_name = tempfile.mkstemp(prefix=f"bench-{name}-", suffix=".log")
     with os.fdopen(handle, "wb") as log:
@@ -144,7 +151,7 @@ def spawn(name: str, command: Sequence[str], *, cwd: Path = REPO, port: int) -> 
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
     return Server(name, f"http://{HOST}:{port}", process, Path(log_name), started)
 
@@ -164,9 +171,17 @@ def wait_until(server: Server, ready: Callable[[], bool], timeout: float = 30.0)
     raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s:\n{server.log_tail()}")
 
 
-def start_mock(threads: int = 1, extra: Sequence[str] = ()) -> Server:
+def start_mock(
+    threads: int = 1, extra: Sequence[str] = (), *, tree: Path | None = None
+) -> Server:
+    """`ingram-mock serve` on a free loopback port; `tree`: run another checkout's package
+    (same virtualenv) instead, to measure before and after side by side in one run."""
     port = free_port()
-    server = spawn("ingram-mock", mock_command(port, threads, extra), port=port)
+    command = mock_command(port, threads, extra)
+    if tree is not None:
+        command = [sys.executable, "-m", "mock_server.cli", *command[1:]]
+    env = {"PYTHONPATH": str(tree)} if tree is not None else None
+    server = spawn("ingram-mock", command, port=port, env=env)
     try:
         wait_until(server, lambda: http("GET", f"{server.base_url}/__admin/health")[0] == 200)
     except BaseException:

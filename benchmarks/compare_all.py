@@ -146,6 +146,8 @@ def run_wiremock(
 
 Targets = tuple[tuple[str, float], ...]
 TARGETS: Targets = (("prism", PRISM_FACTOR), ("wiremock", 1.0), ("thin", 0.5))
+# Reported beside the targets: the stack's ceiling, and ingram-mock before this change.
+REFERENCES = (("bare", "the bare RSGI ceiling"), ("before", "ingram-mock before"))
 
 
 def ratio_of(
@@ -171,9 +173,10 @@ def ratios(results: dict[str, list[WrkResult]], scenarios: Sequence[str]) -> Non
                 continue
             verdict = "ok" if ratio >= target else "MISS"
             parts.append(f"{ratio:.2f}x {other} (target >= {target:g}x: {verdict})")
-        ceiling = ratio_of(results, scenarios, "bare", scenario)
-        if ceiling is not None:
-            parts.append(f"{ceiling:.2f}x the bare RSGI ceiling")
+        for other, label in REFERENCES:
+            ratio = ratio_of(results, scenarios, other, scenario)
+            if ratio is not None:
+                parts.append(f"{ratio:.2f}x {label}")
         verdict = "ok" if mine.p99_ms <= P99_TARGET_MS else "MISS"
         parts.append(f"p99 target <= {P99_TARGET_MS:.0f} ms: {verdict}")
         print(f"  {scenario:<7} " + "; ".join(parts))
@@ -194,6 +197,10 @@ def summary(rounds: list[dict[str, list[WrkResult]]], scenarios: Sequence[str]) 
             parts.append(
                 f"{statistics.median(found):.2f}x {other} (>= {target:g}x in {met}/{len(found)})"
             )
+        for other, label in REFERENCES:
+            found = [r for r in (ratio_of(x, scenarios, other, scenario) for x in rounds) if r]
+            if found:
+                parts.append(f"{statistics.median(found):.2f}x {label}")
         ours = [dict(zip(scenarios, x["ingram-mock"], strict=True))[scenario] for x in rounds]
         parts.append(f"p99 max {max(r.p99_ms for r in ours):.1f} ms")
         print(f"  {scenario:<7} " + "; ".join(parts))
@@ -212,6 +219,20 @@ def one_round(args: argparse.Namespace, scenarios: Sequence[str]) -> dict[str, l
         )
     finally:
         server.stop()
+    if args.before is not None:
+        before = start_mock(threads=args.threads, tree=args.before)
+        try:
+            print(f"ingram-mock (before) pid {before.pid} from {args.before}", flush=True)
+            results["before"] = measure(
+                "ingram-mock (before)",
+                before.base_url,
+                prepare(before.base_url),
+                args,
+                scenarios,
+                before.tree(),
+            )
+        finally:
+            before.stop()
     if "thin" not in args.skip:
         results["thin"] = measure_thin_app(args, scenarios)
         results["thin-front"] = measure_thin_app(args, scenarios, front=True)
@@ -248,6 +269,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--rounds", type=int, default=1, help="repeat the whole run; prints medians at the end"
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        metavar="CHECKOUT",
+        help="also serve ingram-mock from another checkout (e.g. a worktree of the previous "
+        "release) in the same round: before and after side by side",
     )
     args = parser.parse_args(argv)
     require_wrk()
