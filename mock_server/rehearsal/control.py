@@ -15,7 +15,7 @@ from mock_server.gateway.tokens import TokenAuthority
 from mock_server.intake.service import OrderIntake
 from mock_server.rehearsal.clock import AdjustableClock
 from mock_server.rehearsal.journal import Bounded, JournalEntry, ViolationLog
-from mock_server.rehearsal.snapshots import StateParts, export_state, import_state
+from mock_server.rehearsal.snapshots import StateHolders, export_state, import_state
 from mock_server.store.codec import Plain
 from mock_server.webhooks import WebhookDispatcher
 
@@ -74,8 +74,8 @@ class MockControl:
         self.violations.clear(keep_report=True)
         self.clock.reset()
 
-    def state_parts(self) -> StateParts:
-        return StateParts(
+    def state_holders(self) -> StateHolders:
+        return StateHolders(
             self.orders.store,
             self.orders.numbers,
             self.clock,
@@ -86,11 +86,11 @@ class MockControl:
 
     def export_state(self) -> Plain:
         """The whole state as one versioned document (see `mock_server.rehearsal.snapshots`)."""
-        return export_state(self.state_parts())
+        return export_state(self.state_holders())
 
     def import_state(self, document: object) -> int:
         """Replace the state with a snapshot's; raises SnapshotRefused, changing nothing."""
-        count = import_state(self.state_parts(), document)
+        count = import_state(self.state_holders(), document)
         if self._ticker is not None:
             gc.unfreeze()  # the replaced orders may be collected now
         return count

@@ -61,8 +61,9 @@ class SnapshotRefused(ValueError):
 
 
 @dataclass(slots=True)
-class StateParts:
-    """Everything a snapshot covers, as wired by bootstrap."""
+class StateHolders:
+    """What holds the state a snapshot covers, as wired by bootstrap: what `export_state`
+    reads and `import_state` replaces."""
 
     store: OrderStore
     numbers: OrderNumberSequence
@@ -98,50 +99,50 @@ _REQUIRED: tuple[tuple[str, type], ...] = (
 )
 
 
-def export_state(parts: StateParts) -> Plain:
-    with parts.store.atomically():
-        orders = [order_to_plain(order) for order in parts.store]
+def export_state(holders: StateHolders) -> Plain:
+    with holders.store.atomically():
+        orders = [order_to_plain(order) for order in holders.store]
     document: Plain = {
         "kind": KIND,
         "version": VERSION,
         "savedAt": datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "clock": {"offsetSeconds": parts.clock.offset_seconds},
-        "sequence": {"next": parts.numbers.counter.peek()},
+        "clock": {"offsetSeconds": holders.clock.offset_seconds},
+        "sequence": {"next": holders.numbers.counter.peek()},
         "orders": orders,
         "submissions": [
             submission_to_plain(s.confirmation_number, s.caller, s.command)
-            for s in parts.intake.pending()
+            for s in holders.intake.pending()
         ],
         "webhooks": {
             # Secrets are kept: a restored registration must sign as the original did.
             "registrations": [
                 {"id": r.id, "url": r.url, "secret": r.secret, "customerNumber": r.customer_number}
-                for r in parts.webhooks.registrations()
+                for r in holders.webhooks.registrations()
             ],
-            "deliveries": [_delivery_to_plain(d) for d in parts.webhooks.undelivered()],
+            "deliveries": [_delivery_to_plain(d) for d in holders.webhooks.undelivered()],
         },
     }
-    if parts.tokens is not None:
-        key = parts.tokens.signing_key()
+    if holders.tokens is not None:
+        key = holders.tokens.signing_key()
         document["tokens"] = {"signingKey": base64.b64encode(key).decode("ascii")}
     return document
 
 
-def import_state(parts: StateParts, document: Any) -> int:
+def import_state(holders: StateHolders, document: Any) -> int:
     """Replace the state with the snapshot's; returns how many orders it holds.
     Raises SnapshotRefused, changing nothing."""
     decoded = _decode(document)
-    parts.intake.discard()
-    with parts.store.atomically():
-        parts.store.reset()
+    holders.intake.discard()
+    with holders.store.atomically():
+        holders.store.reset()
         for order in decoded.orders:
-            parts.store.add(order)
-    parts.numbers.counter.skip_to(decoded.next_number)
-    parts.clock.set_offset(decoded.offset_seconds)
-    parts.webhooks.restore(decoded.registrations, decoded.deliveries)
-    parts.intake.requeue(decoded.submissions)
-    if parts.tokens is not None and decoded.signing_key is not None:
-        parts.tokens.adopt_key(decoded.signing_key)
+            holders.store.add(order)
+    holders.numbers.counter.skip_to(decoded.next_number)
+    holders.clock.set_offset(decoded.offset_seconds)
+    holders.webhooks.restore(decoded.registrations, decoded.deliveries)
+    holders.intake.requeue(decoded.submissions)
+    if holders.tokens is not None and decoded.signing_key is not None:
+        holders.tokens.adopt_key(decoded.signing_key)
     return len(decoded.orders)
 
 
@@ -298,11 +299,11 @@ class StateFile:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def restore(self, parts: StateParts) -> int:
+    def restore(self, holders: StateHolders) -> int:
         document = read_file(self.path)
         if document is None:
             return 0
-        count = import_state(parts, document)
+        count = import_state(holders, document)
         log.warning("restored %d orders from %s", count, self.path)
         return count
 

@@ -111,7 +111,7 @@ def _keep_state_file(app: Any, settings: Settings) -> None:
     assert settings.state_file is not None
     control = app.extensions[SERVICES_KEY].control
     keeper = StateFile(settings.state_file, control.export_state, settings.state_save_interval)
-    keeper.restore(control.state_parts())
+    keeper.restore(control.state_holders())
     keeper.start()
     # Granian's worker leaves through multiprocessing's exit path after SIGINT/SIGTERM:
     # its finalizers run there (atexit would not, in a forked worker).

@@ -189,7 +189,7 @@ def test_the_state_file_is_written_by_rename_and_restored(tmp_path: Path) -> Non
     assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # no temporary left behind
     other = _fresh_app()
     StateFile(path, other.extensions[EXTENSION_KEY].control.export_state).restore(
-        other.extensions[EXTENSION_KEY].control.state_parts()
+        other.extensions[EXTENSION_KEY].control.state_holders()
     )
     other_client = other.test_client()
     answer = other_client.get(
