@@ -255,6 +255,10 @@ class OrderLine:
         return LineStatus.IN_PROGRESS
 
 
+_DELIVERED = frozenset({LineStatus.DELIVERED})
+_SHIPPED_OR_DELIVERED = frozenset({LineStatus.SHIPPED, LineStatus.DELIVERED})
+
+
 @dataclass(slots=True)
 class Order:
     number: str
@@ -324,9 +328,9 @@ class Order:
         if self.hold is HoldState.VOIDED:
             return OrderStatus.VOIDED
         line_states = {line.status(self.hold, now) for line in self.lines}
-        if line_states == {LineStatus.DELIVERED}:
+        if line_states == _DELIVERED:
             return OrderStatus.DELIVERED
-        if line_states <= {LineStatus.SHIPPED, LineStatus.DELIVERED}:
+        if line_states <= _SHIPPED_OR_DELIVERED:
             return OrderStatus.SHIPPED
         if LineStatus.IN_PROGRESS in line_states:
             return OrderStatus.PROCESSING

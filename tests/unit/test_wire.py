@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from mock_server.rehearsal.clock import FrozenClock
 from mock_server.store.fixtures import load_catalog, load_regions
 from mock_server.store.memory import InMemoryOrderStore
 from mock_server.wire.answers import create_response, order_detail
-from mock_server.wire.conventions import compact
+from mock_server.wire.conventions import compact, timestamp
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ME = Caller("20-222222", "US")
@@ -69,3 +70,16 @@ def test_the_hot_answers_drop_exactly_what_compact_drops(command: CreateOrder) -
             assert part == compact(part), part
             checked += 1
     assert checked >= 2 * len(rendered)  # every body and at least one line of each
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+        datetime(2026, 1, 5, 9, 0),
+        datetime(2026, 6, 1, 12, 30, 5, 123, tzinfo=timezone(timedelta(hours=-8))),
+    ],
+)
+def test_timestamps_read_as_isoformat_to_the_second(moment: datetime) -> None:
+    assert timestamp(moment) == moment.isoformat(timespec="seconds")
