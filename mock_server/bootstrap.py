@@ -23,7 +23,8 @@ from mock_server.intake.service import OrderIntake
 from mock_server.rehearsal.clock import AdjustableClock, Clock, Offset, RedisOffset
 from mock_server.rehearsal.control import MockControl
 from mock_server.rehearsal.faults import FaultBook, FaultySender, rules_from_file
-from mock_server.rehearsal.journal import Bounded, JournalEntry, RedisViolationLog, ViolationLog
+from mock_server.rehearsal.journal import RedisViolationLog, ViolationLog
+from mock_server.rehearsal.request_log import RequestJournal
 from mock_server.rehearsal.timelines import OrderTimelines
 from mock_server.store.connection import connect
 from mock_server.store.fixtures import load_accounts, load_catalog, load_quotes, load_regions
@@ -53,7 +54,7 @@ class MockServices:
     store: OrderStore
     orders: OrderService
     tokens: TokenAuthority
-    journal: Bounded[JournalEntry]
+    journal: RequestJournal
     violations: ViolationLog
     webhooks: WebhookDispatcher
     intake: OrderIntake
@@ -170,7 +171,9 @@ def build_services(
         background=settings.background_workers,
         waiting=backing.waiting,
     )
-    journal: Bounded[JournalEntry] = Bounded(settings.journal_size)
+    journal = RequestJournal(
+        settings.journal_size, settings.journal_bytes, bodies=settings.journal_bodies
+    )
     violations = backing.violations or ViolationLog(
         settings.journal_size, settings.violations_report
     )

@@ -30,7 +30,9 @@ _INDEX = [
     ("POST", "/__admin/reset", "empty state: orders, deliveries, journals, mock-time offset"),
     ("GET", "/__admin/clock", "mock time now and its offset"),
     ("POST", "/__admin/clock", 'move mock time forward: {"advanceSeconds": N}'),
-    ("GET", "/__admin/requests", "the request journal (DELETE clears it)"),
+    ("GET", "/__admin/requests", "the request journal with bodies, newest first with filters: "
+     "?operation=&status=&customerNumber=&correlationId=&since=&limit= (DELETE clears it)"),
+    ("GET", "/__admin/requests/{id}", "one journal entry"),
     ("GET", "/__admin/violations", "client contract violations (DELETE clears them)"),
     ("PUT", "/__admin/webhooks", '{"url", "secret", "customerNumber"?}: register a receiver'),
     ("GET", "/__admin/webhooks", "registrations (DELETE removes them all)"),
@@ -161,18 +163,6 @@ def move_clock() -> Response:
             "ordersSettled": settled,
         }
     )
-
-
-@admin.get("/requests")
-def list_requests() -> Response:
-    journal = services().journal
-    return json_response({"total": journal.total, "requests": journal.as_json()})
-
-
-@admin.delete("/requests")
-def clear_requests() -> Response:
-    services().journal.clear()
-    return empty_response(204)
 
 
 @admin.get("/violations")

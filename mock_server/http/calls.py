@@ -55,6 +55,7 @@ class Call:
         "body",
         "caller",
         "delay",
+        "fault",
         "operation",
         "params",
         "query",
@@ -74,6 +75,7 @@ class Call:
         self.query: dict[str, Any] = {}
         self.verdict: Verdict | None = None
         self.delay = 0.0  # a delay-only fault: the real answer, this many seconds late
+        self.fault = ""  # the id of the fault rule that fired, for the journal
         self.violations: list[tuple[Violation, bool]] = []  # each with: was it refused?
 
     def note_ignored(self, problems: list[FieldProblem], *, refused: bool = False) -> None:

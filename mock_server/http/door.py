@@ -44,7 +44,7 @@ from mock_server.http.calls import Call, Operation, TokenRequestRefused
 from mock_server.http.messages import Answer, ApiRequest, ConnectionFault
 from mock_server.http.operations import GATEWAY_PREFIXES, OPERATIONS, Router
 from mock_server.rehearsal.faults import TIMEOUT_SECONDS, FaultRule
-from mock_server.rehearsal.journal import JournalEntry, ViolationRecord
+from mock_server.rehearsal.journal import ViolationRecord
 from mock_server.wire.errors import (
     BODY_TOO_LARGE,
     CUSTOMER_MISMATCH_FAULT,
@@ -207,6 +207,7 @@ class Door:
         rule = book.decide(operation.operation_id, customer)
         if rule is None:
             return None
+        call.fault = rule.id
         if rule.kind == "status" and rule.status is None:
             call.delay = rule.delay_seconds  # only a delay: the real answer, late
             return None
@@ -290,19 +291,22 @@ class Door:
         answer.headers.extend(_echoed(call))
 
     def _journal(self, call: Call, answer: Answer, started: float) -> None:
-        request = call.request
-        headers = request.headers
-        self.svc.journal.add(
-            JournalEntry(
-                time.time(),
-                request.method,
-                request.path,
-                request.query_string,
-                answer.status,
-                headers.get("im-correlationid", ""),
-                headers.get("im-customernumber", ""),
-                time.perf_counter() - started,
-            )
+        """References only: the journal formats an entry when someone reads it."""
+        operation = call.operation
+        try:
+            mock_time: datetime | None = self.svc.clock.now()  # read by most use cases already
+        except StoreUnavailable:  # a shared clock out of reach: the answer says so already
+            mock_time = None
+        self.svc.journal.record(
+            time.time(),
+            mock_time,
+            operation.operation_id if operation is not None else "",
+            call.request,
+            answer,
+            time.perf_counter() - started,
+            call.fault,
+            "",
+            call.violations,
         )
         if call.violations:
             self._record_violations(call)

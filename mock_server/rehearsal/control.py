@@ -13,7 +13,8 @@ from mock_server.domain.service import OrderService
 from mock_server.gateway.rate_limits import RateLimiter
 from mock_server.intake.service import OrderIntake
 from mock_server.rehearsal.clock import AdjustableClock
-from mock_server.rehearsal.journal import Bounded, JournalEntry, ViolationLog
+from mock_server.rehearsal.journal import ViolationLog
+from mock_server.rehearsal.request_log import RequestJournal
 from mock_server.rehearsal.snapshots import StateParts, export_state, import_state
 from mock_server.store.codec import Plain
 from mock_server.webhooks import WebhookDispatcher
@@ -27,7 +28,7 @@ class MockControl:
     orders: OrderService
     intake: OrderIntake
     webhooks: WebhookDispatcher
-    journal: Bounded[JournalEntry]
+    journal: RequestJournal
     violations: ViolationLog
     limits: RateLimiter | None = None
     in_maintenance: bool = False  # read on every v6 create: a plain attribute, no lock

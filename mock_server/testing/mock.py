@@ -230,9 +230,40 @@ class IngramMock:
         """The mock's current time (wall clock plus what `advance` added)."""
         return datetime.fromisoformat(self._json("GET", "/__admin/clock")["now"])
 
-    def requests(self) -> list[dict[str, Any]]:
-        """The request journal, oldest first: method, path, status, correlation_id, ..."""
-        return list(self._json("GET", "/__admin/requests")["requests"])
+    def requests(
+        self,
+        *,
+        operation: str | None = None,
+        status: int | str | None = None,
+        customer_number: str | None = None,
+        correlation_id: str | None = None,
+        since: int | None = None,
+        limit: int | None = None,
+        order: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The request journal (`GET /__admin/requests`), each entry a dict: `id`,
+        `operationId`, `status`, `request` and `response` (each with `headers` and `body`,
+        JSON decoded), `fault`, `override`, `violations`, `warnings`, ...
+
+        Without arguments: every kept request, oldest first. With a filter (`operation`, an
+        operationId; `status`, 404 or "4xx"; `customer_number`; `correlation_id`; `since`, an
+        entry id; `limit`): newest first, unless `order="oldest"`."""
+        asked = {
+            "operation": operation,
+            "status": status,
+            "customerNumber": customer_number,
+            "correlationId": correlation_id,
+            "since": since,
+            "limit": limit,
+            "order": order,
+        }
+        query = urlencode({k: v for k, v in asked.items() if v is not None})
+        path = f"/__admin/requests?{query}" if query else "/__admin/requests"
+        return list(self._json("GET", path)["requests"])
+
+    def request(self, entry_id: int) -> dict[str, Any]:
+        """One journal entry by its id; MockError when it is gone."""
+        return dict(self._json("GET", f"/__admin/requests/{int(entry_id)}"))
 
     def violations(self) -> list[dict[str, Any]]:
         """Contract violations recorded from clients since the last reset."""
