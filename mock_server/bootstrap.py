@@ -24,6 +24,8 @@ from mock_server.rehearsal.clock import AdjustableClock, Clock, Offset, RedisOff
 from mock_server.rehearsal.control import MockControl
 from mock_server.rehearsal.faults import FaultBook, FaultySender, rules_from_file
 from mock_server.rehearsal.journal import RedisViolationLog, ViolationLog
+from mock_server.rehearsal.overrides import OverrideBook
+from mock_server.rehearsal.overrides import rules_from_file as override_rules
 from mock_server.rehearsal.request_log import RequestJournal
 from mock_server.rehearsal.timelines import OrderTimelines
 from mock_server.store.connection import connect
@@ -62,11 +64,13 @@ class MockServices:
     limits: RateLimiter
     faults: FaultBook
     timelines: OrderTimelines
+    overrides: OverrideBook
 
     def reset(self) -> None:
         self.control.reset()
         self.timelines.clear()
         self.faults.reset()  # API-added rules go, --faults rules stay; the draws restart
+        self.overrides.reset()  # API-added rules go, --overrides rules stay
 
 
 @dataclass(slots=True)
@@ -140,6 +144,9 @@ def build_services(
     faults = FaultBook(settings.seed)
     if settings.faults_file is not None:
         faults.add_all(rules_from_file(settings.faults_file), standing=True)
+    overrides = OverrideBook()
+    if settings.overrides_file is not None:
+        overrides.add_all(override_rules(settings.overrides_file), standing=True)
     sender = FaultySender(webhook_sender or HttpSender(), faults)
     webhooks = WebhookDispatcher(
         event_body,
@@ -204,4 +211,5 @@ def build_services(
         limits=limits,
         faults=faults,
         timelines=timelines,
+        overrides=overrides,
     )

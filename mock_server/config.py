@@ -68,6 +68,8 @@ class Settings:
     # draw from, and rules loaded at start.
     seed: int = 0
     faults_file: Path | None = None
+    # Override rules (issue 21) loaded at start: a reset keeps them.
+    overrides_file: Path | None = None
     # -- where the state lives (issue 14) --
     store: str = "memory"  # "memory", or redis://HOST:PORT/DB: one state for many processes
     store_namespace: str = "ingram-mock"  # Redis key prefix: several mocks on one Redis
@@ -85,7 +87,14 @@ class Settings:
 _ENV_PREFIX = "INGRAM_MOCK_"
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
-_PATHS = ("fixtures_dir", "contract_path", "violations_report", "faults_file", "state_file")
+_PATHS = (
+    "fixtures_dir",
+    "contract_path",
+    "violations_report",
+    "faults_file",
+    "overrides_file",
+    "state_file",
+)
 _PORTS = ("port",)
 
 

@@ -12,8 +12,8 @@ from flask import Blueprint, Response, request
 from mock_server.config import is_loopback_name
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.gateway.tokens import same_secret
-from mock_server.http.door import is_json_media_type
 from mock_server.http.flask_host import empty_response, error_response, json_response, services
+from mock_server.http.messages import is_json_media_type
 from mock_server.rehearsal.snapshots import SnapshotRefused
 from mock_server.webhooks import Registration
 
@@ -40,6 +40,8 @@ _INDEX = [
     ("POST", "/__admin/webhooks/deliveries/{id}/redeliver", "send a dead letter again"),
     ("GET", "/__admin/health", "readiness"),
     ("POST", "/__admin/faults", "add a fault rule (GET lists them, DELETE removes all or /{id})"),
+    ("POST", "/__admin/overrides", "make one answer different: respond or patch "
+     "(GET lists the rules, DELETE removes all or /{id})"),
     ("GET", "/__admin/ui", "the dashboard (HTML); /docs: the contract in Swagger UI"),
 ]
 

@@ -67,6 +67,7 @@ class IngramMock:
         self._output: deque[str] = deque(maxlen=200)
         self._url = ""
         self._token: str | None = None
+        self._added_overrides: list[str] = []
         self.webhooks = WebhookReceiver(secrets.token_hex(16), self._register_webhook)
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -212,9 +213,11 @@ class IngramMock:
     # -- admin --------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Empty state (orders, deliveries, journals, violations, mock time) and webhook
-        registrations back to this mock's receiver alone, with its events forgotten."""
+        """Empty state (orders, deliveries, journals, violations, mock time; fault and
+        override rules added through the API) and webhook registrations back to this mock's
+        receiver alone, with its events forgotten."""
         self._json("POST", "/__admin/reset")
+        self._added_overrides = []  # the reset removed them
         self._json("DELETE", "/__admin/webhooks")
         self.webhooks.next_generation()
         self.webhooks.register()
@@ -278,6 +281,47 @@ class IngramMock:
     def faults(self) -> list[dict[str, Any]]:
         """The fault rules in force, each with how often it fired (`fired`)."""
         return list(self._json("GET", "/__admin/faults")["faults"])
+
+    def override(
+        self,
+        operation: str,
+        *,
+        match: dict[str, Any] | None = None,
+        respond: dict[str, Any] | None = None,
+        patch: dict[str, Any] | None = None,
+        times: int | None = None,
+        priority: int | None = None,
+    ) -> str:
+        """Make one answer different (`POST /__admin/overrides`): `respond={"status": 503,
+        "body": {...}}` answers as given and runs nothing; `patch={...}` merges into the real
+        answer's JSON body (RFC 7396: null removes). `match` narrows it (`orderNumber`,
+        `customerNumber`, `customerOrderNumber`, `headers`, `query`, `body` by JSON pointer).
+        With the `ingram_mock` fixture it lasts one test. Returns the rule's id."""
+        rule: dict[str, Any] = {"operation": operation}
+        for key, value in (
+            ("match", match),
+            ("respond", respond),
+            ("patch", patch),
+            ("times", times),
+            ("priority", priority),
+        ):
+            if value is not None:
+                rule[key] = value
+        rule_id = str(self._json("POST", "/__admin/overrides", rule)["id"])
+        self._added_overrides.append(rule_id)
+        return rule_id
+
+    def overrides(self) -> list[dict[str, Any]]:
+        """The override rules in the order they are tried, each with `fired`."""
+        return list(self._json("GET", "/__admin/overrides")["overrides"])
+
+    def remove_overrides(self) -> None:
+        """Remove the override rules `override()` added (those of `--overrides` stay)."""
+        added, self._added_overrides = self._added_overrides, []
+        for rule_id in added:
+            status, raw = self._call("DELETE", f"/__admin/overrides/{rule_id}")
+            if status not in (204, 404):  # 404: a reset removed it already
+                raise MockError(f"DELETE /__admin/overrides/{rule_id} answered {status}: {raw!r}")
 
     def _register_webhook(self, url: str, secret: str, customer_number: str | None) -> None:
         body: dict[str, Any] = {"url": url, "secret": secret}
