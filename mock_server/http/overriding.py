@@ -17,13 +17,8 @@ import orjson
 from mock_server.contract.document import MISSING, Contract
 from mock_server.http.calls import Call
 from mock_server.http.messages import Answer, is_json_media_type
-from mock_server.rehearsal.overrides import (
-    NO_BODY,
-    Asked,
-    OverrideBook,
-    Respond,
-    merge_patch,
-)
+from mock_server.rehearsal.json_values import merge_patch
+from mock_server.rehearsal.overrides import NO_BODY, Asked, OverrideBook, Respond
 
 OVERRIDE_HEADER = "X-Mock-Override"
 _JSON = "application/json"

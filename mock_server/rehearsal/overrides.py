@@ -7,7 +7,8 @@ or an RFC 7396 merge patch for the real answer's JSON body (`patch`). Rules are 
 highest `priority` first and, among equals, newest first; the first that matches and is
 not spent fires. `times` bounds how often a rule fires (default: until removed).
 
-This module keeps, checks and matches rules, and applies a merge patch; the door
+This module keeps, checks and matches rules (JSON pointers, equality and the merge patch
+are `json_values.py`); the door
 (`http/overriding.py`) turns a rule into an answer. Fault rules are decided before these.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from mock_server.rehearsal.faults import OPERATIONS
+from mock_server.rehearsal.json_values import pointed, same_json
 
 _MAX_PRIORITY = 1_000_000
 _MAX_TIMES = 10**9
@@ -84,7 +86,7 @@ class Match:
             return False
         if any((name, value) not in asked.query for name, value in self.query):
             return False
-        return all(_same(_pointed(asked.body, p), value) for p, value in self.body)
+        return all(same_json(pointed(asked.body, p), value) for p, value in self.body)
 
     def as_json(self) -> dict[str, Any]:
         shown: dict[str, Any] = {}
@@ -289,57 +291,6 @@ def check_overrides_file(path: Path) -> str:
     except (OSError, ValueError) as error:
         return f"{path}: {error}"
     return ""
-
-
-# -- matching -----------------------------------------------------------------------------
-
-
-def _pointed(document: Any, pointer: str) -> Any:
-    """The value at an RFC 6901 JSON pointer, or _ABSENT."""
-    if pointer == "":
-        return document
-    value = document
-    for token in pointer[1:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(value, dict):
-            if token not in value:
-                return _ABSENT
-            value = value[token]
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-            value = value[int(token)]
-        else:
-            return _ABSENT
-    return value
-
-
-_ABSENT: Any = object()
-
-
-def _same(found: Any, wanted: Any) -> bool:
-    """JSON equality: `true` is not `1`; `1` is `1.0`."""
-    if isinstance(found, bool) or isinstance(wanted, bool):
-        return type(found) is type(wanted) and found == wanted
-    if isinstance(found, dict) and isinstance(wanted, dict):
-        return found.keys() == wanted.keys() and all(_same(found[k], wanted[k]) for k in found)
-    if isinstance(found, list) and isinstance(wanted, list):
-        return len(found) == len(wanted) and all(map(_same, found, wanted))
-    if isinstance(found, int | float) and isinstance(wanted, int | float):
-        return found == wanted
-    return type(found) is type(wanted) and found == wanted
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7396: objects merge member by member, `null` removes a member, anything else
-    (arrays included) replaces. `target` may be changed in place; use the result."""
-    if not isinstance(patch, dict):
-        return patch
-    merged = target if isinstance(target, dict) else {}
-    for name, value in patch.items():
-        if value is None:
-            merged.pop(name, None)
-        else:
-            merged[name] = merge_patch(merged.get(name), value)
-    return merged
 
 
 class OverrideBook:

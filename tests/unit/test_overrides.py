@@ -12,6 +12,7 @@ import pytest
 from mock_server.contract.document import load_contract
 from mock_server.contract.refs import resolve
 from mock_server.rehearsal.faults import OPERATIONS
+from mock_server.rehearsal.json_values import merge_patch
 from mock_server.rehearsal.overrides import (
     BODY_OPERATIONS,
     ORDER_NUMBER_OPERATIONS,
@@ -21,7 +22,6 @@ from mock_server.rehearsal.overrides import (
     InvalidOverride,
     OverrideBook,
     check_overrides_file,
-    merge_patch,
     rules_from_file,
 )
 
