@@ -17,6 +17,7 @@ from mock_server.config import Settings
 from mock_server.domain.ports import EventSink, OrderStore
 from mock_server.http.admin import admin
 from mock_server.http.admin_faults import admin_faults
+from mock_server.http.admin_workbench import admin_workbench
 from mock_server.http.dashboard import dashboard
 from mock_server.http.docs import docs
 from mock_server.http.door import Door
@@ -54,6 +55,7 @@ def create_app(
 
     app.register_blueprint(admin)
     app.register_blueprint(admin_faults)
+    app.register_blueprint(admin_workbench)
     app.register_blueprint(docs)
     app.register_blueprint(dashboard)
     register_error_handlers(app)

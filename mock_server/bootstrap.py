@@ -23,7 +23,10 @@ from mock_server.intake.service import OrderIntake
 from mock_server.rehearsal.clock import AdjustableClock, Clock, Offset, RedisOffset
 from mock_server.rehearsal.control import MockControl
 from mock_server.rehearsal.faults import FaultBook, FaultySender, rules_from_file
-from mock_server.rehearsal.journal import Bounded, JournalEntry, RedisViolationLog, ViolationLog
+from mock_server.rehearsal.journal import RedisViolationLog, ViolationLog
+from mock_server.rehearsal.overrides import OverrideBook
+from mock_server.rehearsal.overrides import rules_from_file as override_rules
+from mock_server.rehearsal.request_log import RequestJournal
 from mock_server.rehearsal.timelines import OrderTimelines
 from mock_server.store.connection import connect
 from mock_server.store.fixtures import load_accounts, load_catalog, load_quotes, load_regions
@@ -53,7 +56,7 @@ class MockServices:
     store: OrderStore
     orders: OrderService
     tokens: TokenAuthority
-    journal: Bounded[JournalEntry]
+    journal: RequestJournal
     violations: ViolationLog
     webhooks: WebhookDispatcher
     intake: OrderIntake
@@ -61,11 +64,13 @@ class MockServices:
     limits: RateLimiter
     faults: FaultBook
     timelines: OrderTimelines
+    overrides: OverrideBook
 
     def reset(self) -> None:
         self.control.reset()
         self.timelines.clear()
         self.faults.reset()  # API-added rules go, --faults rules stay; the draws restart
+        self.overrides.reset()  # API-added rules go, --overrides rules stay
 
 
 @dataclass(slots=True)
@@ -139,6 +144,9 @@ def build_services(
     faults = FaultBook(settings.seed)
     if settings.faults_file is not None:
         faults.add_all(rules_from_file(settings.faults_file), standing=True)
+    overrides = OverrideBook()
+    if settings.overrides_file is not None:
+        overrides.add_all(override_rules(settings.overrides_file), standing=True)
     sender = FaultySender(webhook_sender or HttpSender(), faults)
     webhooks = WebhookDispatcher(
         event_body,
@@ -170,7 +178,9 @@ def build_services(
         background=settings.background_workers,
         waiting=backing.waiting,
     )
-    journal: Bounded[JournalEntry] = Bounded(settings.journal_size)
+    journal = RequestJournal(
+        settings.journal_size, settings.journal_bytes, bodies=settings.journal_bodies
+    )
     violations = backing.violations or ViolationLog(
         settings.journal_size, settings.violations_report
     )
@@ -204,4 +214,5 @@ def build_services(
         limits=limits,
         faults=faults,
         timelines=timelines,
+        overrides=overrides,
     )

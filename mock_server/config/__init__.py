@@ -46,7 +46,11 @@ class Settings:
     webhook_backoff: float = 0.5
     webhook_max_backoff: float = 8.0
     webhook_timeout: float = 3.0
+    # The request journal (/__admin/requests): at most this many entries and this many bytes
+    # (bodies plus ~2 KB an entry), the oldest going first; bodies off for load work.
     journal_size: int = 1000
+    journal_bytes: int = 32 * 1024 * 1024
+    journal_bodies: bool = True
     # Threads for timed settling and v7 intake. `serve` turns them on; tests drive them.
     background_workers: bool = False
     violations_report: Path | None = None  # JSON lines, appended as violations are recorded
@@ -64,6 +68,8 @@ class Settings:
     # draw from, and rules loaded at start.
     seed: int = 0
     faults_file: Path | None = None
+    # Override rules (issue 21) loaded at start: a reset keeps them.
+    overrides_file: Path | None = None
     # -- where the state lives (issue 14) --
     store: str = "memory"  # "memory", or redis://HOST:PORT/DB: one state for many processes
     store_namespace: str = "ingram-mock"  # Redis key prefix: several mocks on one Redis

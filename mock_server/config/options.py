@@ -235,7 +235,20 @@ def serve_options() -> list[Setting]:
             "--journal-size",
             field="journal_size",
             type=Whole(1),
-            help="requests and violations kept for /__admin",
+            help="requests and violations kept for /__admin (the oldest go first)",
+        ),
+        Setting(
+            "--journal-bytes",
+            field="journal_bytes",
+            type=Whole(256 * 1024),
+            help="bytes the request journal may keep: bodies plus ~2 KiB an entry",
+        ),
+        Setting(
+            "--no-journal-bodies",
+            field="journal_bodies",
+            invert=True,
+            is_flag=True,
+            help="keep no request and response bodies in the journal (load work)",
         ),
         Setting(
             "--quiet",
@@ -283,6 +296,13 @@ def serve_options() -> list[Setting]:
             type=click.Path(dir_okay=False, path_type=Path),
             show_default="none",
             help='JSON file of fault rules to start with (a list, or {"rules": [...]})',
+        ),
+        Setting(
+            "--overrides",
+            field="overrides_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            show_default="none",
+            help="JSON file of override rules to start with; a reset keeps them",
         ),
         Setting(
             "--seed",

@@ -191,6 +191,9 @@ class _ParameterGroup:
 class OperationContract:
     def __init__(self, operation_id: str, operation: Mapping[str, Any], root: Mapping[str, Any]):
         self.operation_id = operation_id
+        self._root = root
+        self._responses: Mapping[str, Any] = operation.get("responses", {})
+        self._answer_validators: dict[str, Any] = {}
         params = [resolve(root, p) for p in operation.get("parameters", [])]
         self.groups = [
             _ParameterGroup(location, [p for p in params if p["in"] == location], root)
@@ -251,6 +254,34 @@ class OperationContract:
             else:
                 violations.extend(self._check_body(body, floats_possible))
         return CheckedRequest(violations, coerced_query)
+
+    def answer_problems(self, status: int, body: Any = MISSING) -> list[str]:
+        """What this operation's responses do not allow in an answer: a status they do not
+        document, a body where they document none, or a JSON body (MISSING: none) that breaks
+        the status's schema. Used on answers the mock was told to give (overrides)."""
+        documented = self._responses.get(str(status)) or self._responses.get("default")
+        if documented is None:
+            return [f"status {status} is not documented for {self.operation_id}"]
+        content = resolve(self._root, documented).get("content") or {}
+        schema = (content.get("application/json") or {}).get("schema")
+        if body is MISSING:
+            return [f"the contract documents a body for {status}"] if schema else []
+        if schema is None:
+            return [f"the contract documents no body for {status}"]
+        key = str(status)
+        validator = self._answer_validators.get(key)
+        if validator is None:
+            validator = jsonschema_rs.validator_for(
+                {**schema, "components": self._root.get("components", {})},
+                validate_formats=True,
+            )
+            self._answer_validators[key] = validator
+        problems = []
+        for error in validator.iter_errors(body):
+            where = _field_path(error.instance_path)
+            where = f".{where}" if where and not where.startswith("[") else where
+            problems.append(f"body{where}: {error.message}")
+        return problems
 
     def _check_body(self, body: Any, floats_possible: bool) -> list[Violation]:
         """The body's violations; with coercion on, wrong scalar types are fixed in place

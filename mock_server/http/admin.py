@@ -12,8 +12,8 @@ from flask import Blueprint, Response, request
 from mock_server.config import is_loopback_name
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.gateway.tokens import same_secret
-from mock_server.http.door import is_json_media_type
 from mock_server.http.flask_host import empty_response, error_response, json_response, services
+from mock_server.http.messages import is_json_media_type
 from mock_server.rehearsal.snapshots import SnapshotRefused
 from mock_server.webhooks import Registration
 
@@ -38,7 +38,9 @@ _INDEX = [
      "when a part is missing)"),
     ("GET", "/__admin/clock", "mock time now and its offset"),
     ("POST", "/__admin/clock", 'move mock time forward: {"advanceSeconds": N}'),
-    ("GET", "/__admin/requests", "the request journal"),
+    ("GET", "/__admin/requests", "the request journal with bodies; filters ?operation=&status="
+     "&customerNumber=&correlationId=&since=&limit= list newest first"),
+    ("GET", "/__admin/requests/{id}", "one journal entry"),
     ("DELETE", "/__admin/requests", "clear the request journal"),
     ("GET", "/__admin/violations", "client contract violations"),
     ("DELETE", "/__admin/violations", "clear the violations"),
@@ -56,6 +58,10 @@ _INDEX = [
     ("GET", "/__admin/faults", "the fault rules, with how often each fired"),
     ("DELETE", "/__admin/faults", "remove every fault rule"),
     ("DELETE", "/__admin/faults/{id}", "remove one fault rule by its id"),
+    ("POST", "/__admin/overrides", "make one answer different: respond or patch (answers its id)"),
+    ("GET", "/__admin/overrides", "the override rules, with how often each fired"),
+    ("DELETE", "/__admin/overrides", "remove every override rule"),
+    ("DELETE", "/__admin/overrides/{id}", "remove one override rule by its id"),
     ("GET", "/__admin/ui", "the dashboard (HTML); /docs: the contract in Swagger UI"),
     ("GET", "/__admin/ui/orders/{number}", "one order's timeline on the dashboard (HTML)"),
 ]
@@ -179,18 +185,6 @@ def move_clock() -> Response:
             "ordersSettled": settled,
         }
     )
-
-
-@admin.get("/requests")
-def list_requests() -> Response:
-    journal = services().journal
-    return json_response({"total": journal.total, "requests": journal.as_json()})
-
-
-@admin.delete("/requests")
-def clear_requests() -> Response:
-    services().journal.clear()
-    return empty_response(204)
 
 
 @admin.get("/violations")

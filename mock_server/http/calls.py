@@ -3,7 +3,7 @@ declaration, and one request's call on its way through the door."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -14,6 +14,7 @@ from mock_server.domain.errors import FieldProblem
 from mock_server.gateway.oauth import TokenRequest, token_request
 from mock_server.gateway.rate_limits import Verdict
 from mock_server.http.messages import ApiRequest
+from mock_server.rehearsal.overrides import OverrideRule
 from mock_server.wire.conventions import Json
 from mock_server.wire.errors import ErrorFormat
 
@@ -60,13 +61,16 @@ class Call:
         "body",
         "caller",
         "delay",
+        "fault",
         "operation",
+        "override",
         "params",
         "query",
         "request",
         "strict",
         "verdict",
         "violations",
+        "warnings",
     )
 
     def __init__(self, request: ApiRequest, operation: Operation | None, strict: bool) -> None:
@@ -79,6 +83,9 @@ class Call:
         self.query: dict[str, Any] = {}
         self.verdict: Verdict | None = None
         self.delay = 0.0  # a delay-only fault: the real answer, this many seconds late
+        self.fault = ""  # the id of the fault rule that fired, for the journal
+        self.override: OverrideRule | None = None  # the override rule that applies
+        self.warnings: Sequence[str] = ()  # about the answer (an override breaking the contract)
         self.violations: list[tuple[Violation, bool]] = []  # each with: was it refused?
 
     def note_ignored(self, problems: list[FieldProblem], *, refused: bool = False) -> None:

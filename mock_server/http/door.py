@@ -10,10 +10,14 @@ The steps, in the order `handle` and `_through` take them:
 6. body: JSON, parsed here (415, 400); the host read it under the one size limit
    (`MAX_BODY_BYTES`) and says when it stopped (413, step 2);
 7. the contract check: refused (400) or recorded as a client violation;
-8. parse, 9. the use case, 10. render;
-11. an `afterCommit` fault loses the answer the use case produced;
-12. echoed headers and rate-limit headers;
-13. the journal, and the violations the request caused.
+8. overrides (`overriding.py`): a matching `respond` rule answers instead, and the
+   operation does not run (skipped when a fault rule fired in step 3);
+9. parse, 10. the use case, 11. render;
+12. an `afterCommit` fault loses the answer the use case produced;
+13. echoed headers and rate-limit headers; then the override's second half: a `patch`
+    rule merges into the answer's JSON body, a `respond` rule's headers replace the
+    door's, `X-Mock-Override` names the rule, contract breaches become journal warnings;
+14. the journal, and the violations the request caused.
 
 No step is done anywhere else: the RSGI front and the WSGI mount only turn their
 framework's request into an `ApiRequest` and the `Answer` back into bytes.
@@ -40,11 +44,12 @@ from mock_server.domain.errors import (
 )
 from mock_server.domain.ports import StoreUnavailable
 from mock_server.gateway.tokens import CustomerNotRegistered, InvalidClient
+from mock_server.http import overriding
 from mock_server.http.calls import Call, Operation, TokenRequestRefused
-from mock_server.http.messages import Answer, ApiRequest, ConnectionFault
+from mock_server.http.messages import Answer, ApiRequest, ConnectionFault, is_json_media_type
 from mock_server.http.operations import GATEWAY_PREFIXES, OPERATIONS, Router
 from mock_server.rehearsal.faults import TIMEOUT_SECONDS, FaultRule
-from mock_server.rehearsal.journal import JournalEntry, ViolationRecord
+from mock_server.rehearsal.journal import ViolationRecord
 from mock_server.wire.errors import (
     BODY_TOO_LARGE,
     CUSTOMER_MISMATCH_FAULT,
@@ -115,6 +120,8 @@ class Door:
             answer.headers.extend(call.verdict.headers())
             if call.verdict.refused:
                 answer.headers.append(("Retry-After", str(call.verdict.retry_after)))
+        if call.override is not None:
+            overriding.finish(call, answer, self.svc.contract)
         if call.delay and answer.connection is None:
             answer.connection = ConnectionFault(call.delay)
         if request.method == "HEAD":
@@ -175,6 +182,13 @@ class Door:
             if operation.json_body:
                 call.body = self._json_body(call)
             self._check_contract(call, operation)
+        # Overrides come after every check a real request passes (token, maintenance, body,
+        # contract), so a client must still send a valid request to get a made-up answer,
+        # and after faults, which win: a call a fault rule took is not overridden.
+        if fault is None and svc.overrides.active:
+            made_up = overriding.decide(call, svc.overrides)
+            if made_up is not None:
+                return made_up  # `respond`: the operation does not run
         command = operation.parse(call)
         result = operation.use_case(svc, call, command)
         status, body = operation.render(call, result)
@@ -207,6 +221,7 @@ class Door:
         rule = book.decide(operation.operation_id, customer)
         if rule is None:
             return None
+        call.fault = rule.id
         if rule.kind == "status" and rule.status is None:
             call.delay = rule.delay_seconds  # only a delay: the real answer, late
             return None
@@ -294,19 +309,23 @@ class Door:
         answer.headers.extend(_echoed(call))
 
     def _journal(self, call: Call, answer: Answer, started: float) -> None:
-        request = call.request
-        headers = request.headers
-        self.svc.journal.add(
-            JournalEntry(
-                time.time(),
-                request.method,
-                request.path,
-                request.query_string,
-                answer.status,
-                headers.get("im-correlationid", ""),
-                headers.get("im-customernumber", ""),
-                time.perf_counter() - started,
-            )
+        """References only: the journal formats an entry when someone reads it."""
+        operation = call.operation
+        try:
+            mock_time: datetime | None = self.svc.clock.now()  # read by most use cases already
+        except StoreUnavailable:  # a shared clock out of reach: the answer says so already
+            mock_time = None
+        self.svc.journal.record(
+            time.time(),
+            mock_time,
+            operation.operation_id if operation is not None else "",
+            call.request,
+            answer,
+            time.perf_counter() - started,
+            call.fault,
+            call.override.id if call.override is not None else "",
+            call.violations,
+            call.warnings,
         )
         if call.violations:
             self._record_violations(call)
@@ -414,8 +433,3 @@ def client_of(authorization: str | None) -> str:
     token = authorization.partition(" ")[2].strip()
     parts = token.split(".", 2)
     return parts[1] if len(parts) > 1 else token
-
-
-def is_json_media_type(mimetype: str) -> bool:
-    """`application/json` or a `+json` type (parameters such as charset already stripped)."""
-    return mimetype == _JSON or (mimetype.startswith("application/") and mimetype.endswith("+json"))

@@ -59,3 +59,10 @@ class Answer:
     headers: list[tuple[str, str]]
     body: bytes = b""
     connection: ConnectionFault | None = None  # honoured by the front; see server/mount.py
+
+
+def is_json_media_type(mimetype: str) -> bool:
+    """`application/json` or a `+json` type (parameters such as charset already stripped)."""
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )

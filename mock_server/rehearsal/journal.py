@@ -1,7 +1,8 @@
-"""Bounded in-memory histories: the request journal and the contract-violation log.
+"""The contract-violation log, bounded in memory (or shared in Redis), and the masking of
+client secrets in query strings. The request journal is `request_log.py`.
 
-Both keep the most recent entries only, so memory stays flat under any load; the
-violation log also keeps a running total for `--fail-on-violations`.
+The log keeps the most recent entries only, so memory stays flat under any load, and a
+running total for `--fail-on-violations`.
 """
 
 from __future__ import annotations
@@ -10,39 +11,13 @@ import json
 import threading
 from collections import deque
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 from mock_server.store.connection import guarded
 
 _SECRET_PARAMS = frozenset({"client_secret"})
-
-
-class JournalEntry(NamedTuple):
-    """One request as /__admin/requests lists it. A tuple, not a frozen dataclass: one is
-    built for every request, and a frozen dataclass's __init__ costs several times as much."""
-
-    at: float  # epoch seconds
-    method: str
-    path: str
-    query: str
-    status: int
-    correlation_id: str
-    customer_number: str
-    seconds: float
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "at": datetime.fromtimestamp(self.at, UTC).isoformat(timespec="milliseconds"),
-            "method": self.method,
-            "path": f"{self.path}?{mask_secrets(self.query)}" if self.query else self.path,
-            "status": self.status,
-            "correlation_id": self.correlation_id,
-            "customer_number": self.customer_number,
-            "duration_ms": round(self.seconds * 1000, 3),
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ def check_settings(settings: Settings) -> None:
         _check_contract(settings.contract_path)
     if settings.faults_file is not None:
         _check_faults(settings.faults_file)
+    if settings.overrides_file is not None:
+        _check_overrides(settings.overrides_file)
     if settings.state_file is not None:
         _check_state_file(settings.state_file)
     if settings.violations_report is not None:
@@ -97,6 +99,14 @@ def _check_faults(path: Path) -> None:
         raise ConfigError(f"--faults {path}: {error.field}: {error.message}") from None
     except (OSError, ValueError) as error:
         raise ConfigError(f"--faults {path}: {_reason(error)}") from None
+
+
+def _check_overrides(path: Path) -> None:
+    from mock_server.rehearsal.overrides import check_overrides_file
+
+    problem = check_overrides_file(path)
+    if problem:
+        raise ConfigError(f"--overrides {problem}")
 
 
 def _check_state_file(path: Path) -> None:

@@ -67,6 +67,7 @@ class IngramMock:
         self._output: deque[str] = deque(maxlen=200)
         self._url = ""
         self._token: str | None = None
+        self._added_overrides: list[str] = []
         self.webhooks = WebhookReceiver(secrets.token_hex(16), self._register_webhook)
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -212,9 +213,11 @@ class IngramMock:
     # -- admin --------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Empty state (orders, deliveries, journals, violations, mock time) and webhook
-        registrations back to this mock's receiver alone, with its events forgotten."""
+        """Empty state (orders, deliveries, journals, violations, mock time; fault and
+        override rules added through the API) and webhook registrations back to this mock's
+        receiver alone, with its events forgotten."""
         self._json("POST", "/__admin/reset")
+        self._added_overrides = []  # the reset removed them
         self._json("DELETE", "/__admin/webhooks")
         self.webhooks.next_generation()
         self.webhooks.register()
@@ -230,9 +233,40 @@ class IngramMock:
         """The mock's current time (wall clock plus what `advance` added)."""
         return datetime.fromisoformat(self._json("GET", "/__admin/clock")["now"])
 
-    def requests(self) -> list[dict[str, Any]]:
-        """The request journal, oldest first: method, path, status, correlation_id, ..."""
-        return list(self._json("GET", "/__admin/requests")["requests"])
+    def requests(
+        self,
+        *,
+        operation: str | None = None,
+        status: int | str | None = None,
+        customer_number: str | None = None,
+        correlation_id: str | None = None,
+        since: int | None = None,
+        limit: int | None = None,
+        order: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The request journal (`GET /__admin/requests`), each entry a dict: `id`,
+        `operationId`, `status`, `request` and `response` (each with `headers` and `body`,
+        JSON decoded), `fault`, `override`, `violations`, `warnings`, ...
+
+        Without arguments: every kept request, oldest first. With a filter (`operation`, an
+        operationId; `status`, 404 or "4xx"; `customer_number`; `correlation_id`; `since`, an
+        entry id; `limit`): newest first, unless `order="oldest"`."""
+        asked = {
+            "operation": operation,
+            "status": status,
+            "customerNumber": customer_number,
+            "correlationId": correlation_id,
+            "since": since,
+            "limit": limit,
+            "order": order,
+        }
+        query = urlencode({k: v for k, v in asked.items() if v is not None})
+        path = f"/__admin/requests?{query}" if query else "/__admin/requests"
+        return list(self._json("GET", path)["requests"])
+
+    def request(self, entry_id: int) -> dict[str, Any]:
+        """One journal entry by its id; MockError when it is gone."""
+        return dict(self._json("GET", f"/__admin/requests/{int(entry_id)}"))
 
     def violations(self) -> list[dict[str, Any]]:
         """Contract violations recorded from clients since the last reset."""
@@ -247,6 +281,47 @@ class IngramMock:
     def faults(self) -> list[dict[str, Any]]:
         """The fault rules in force, each with how often it fired (`fired`)."""
         return list(self._json("GET", "/__admin/faults")["faults"])
+
+    def override(
+        self,
+        operation: str,
+        *,
+        match: dict[str, Any] | None = None,
+        respond: dict[str, Any] | None = None,
+        patch: dict[str, Any] | None = None,
+        times: int | None = None,
+        priority: int | None = None,
+    ) -> str:
+        """Make one answer different (`POST /__admin/overrides`): `respond={"status": 503,
+        "body": {...}}` answers as given and runs nothing; `patch={...}` merges into the real
+        answer's JSON body (RFC 7396: null removes). `match` narrows it (`orderNumber`,
+        `customerNumber`, `customerOrderNumber`, `headers`, `query`, `body` by JSON pointer).
+        With the `ingram_mock` fixture it lasts one test. Returns the rule's id."""
+        rule: dict[str, Any] = {"operation": operation}
+        for key, value in (
+            ("match", match),
+            ("respond", respond),
+            ("patch", patch),
+            ("times", times),
+            ("priority", priority),
+        ):
+            if value is not None:
+                rule[key] = value
+        rule_id = str(self._json("POST", "/__admin/overrides", rule)["id"])
+        self._added_overrides.append(rule_id)
+        return rule_id
+
+    def overrides(self) -> list[dict[str, Any]]:
+        """The override rules in the order they are tried, each with `fired`."""
+        return list(self._json("GET", "/__admin/overrides")["overrides"])
+
+    def remove_overrides(self) -> None:
+        """Remove the override rules `override()` added (those of `--overrides` stay)."""
+        added, self._added_overrides = self._added_overrides, []
+        for rule_id in added:
+            status, raw = self._call("DELETE", f"/__admin/overrides/{rule_id}")
+            if status not in (204, 404):  # 404: a reset removed it already
+                raise MockError(f"DELETE /__admin/overrides/{rule_id} answered {status}: {raw!r}")
 
     def _register_webhook(self, url: str, secret: str, customer_number: str | None) -> None:
         body: dict[str, Any] = {"url": url, "secret": secret}

@@ -70,11 +70,13 @@ def ingram_mock(
     ingram_mock_session: IngramMock, request: pytest.FixtureRequest
 ) -> Iterator[IngramMock]:
     """The session's mock, reset for this test: `url`, `sandbox_url`, `token()`,
-    `headers()`, `reset()`, `advance(seconds)`, `now()`, `webhooks`, `requests()`,
-    `violations()`, `strict`."""
+    `headers()`, `reset()`, `advance(seconds)`, `now()`, `webhooks`, `requests(...)`,
+    `violations()`, `fault(...)`, `override(...)`, `strict`."""
     ingram_mock_session.reset()
     request.node.stash[_REPORTED] = 0
     yield ingram_mock_session
+    # The test's override rules end with it, even for a next test that skips the reset.
+    ingram_mock_session.remove_overrides()
     # Teardown catches what the test's own fixtures sent after the test body ran.
     _fail_on_violations(request.node, ingram_mock_session, "at teardown")
 
