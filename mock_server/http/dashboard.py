@@ -189,6 +189,7 @@ def newer_requests() -> Response:
         )
     except InvalidQuery as error:
         return Response(f"{error.field}: {error.message}", 400, mimetype="text/plain")
-    return Response(
-        render_template("_request_entries.html", shown=shown), mimetype="text/html"
-    )
+    answer = Response(render_template("_request_entries.html", shown=shown), mimetype="text/html")
+    answer.headers["X-Journal-Kept"] = str(shown.kept)
+    answer.headers["X-Journal-Total"] = str(shown.total)
+    return answer

@@ -94,6 +94,8 @@ def test_live_updates_bring_only_what_is_newer_and_matches(
     update = client.get(newer, query_string={"since": 0, "operation": "createOrderV6"})
     assert update.status_code == 200 and update.mimetype == "text/html"
     (created,) = entry_ids(update.data)
+    # the token request, the create, the search
+    assert update.headers["X-Journal-Kept"] == update.headers["X-Journal-Total"] == "3"
     assert "PO-LIVE" in pre(update.data, "request-body")[0]
     after = client.get(newer, query_string={"since": created, "operation": "createOrderV6"})
     assert entry_ids(after.data) == []
