@@ -40,7 +40,8 @@ _INDEX = [
     ("POST", "/__admin/webhooks/deliveries/{id}/redeliver", "send a dead letter again"),
     ("GET", "/__admin/health", "readiness"),
     ("POST", "/__admin/faults", "add a fault rule (GET lists them, DELETE removes all or /{id})"),
-    ("GET", "/__admin/ui", "the dashboard (HTML); /docs: the contract in Swagger UI"),
+    ("GET", "/__admin/ui", "the dashboard (HTML): /__admin/ui/orders/{n}, /__admin/ui/requests "
+     "(the journal, live); /docs: the contract in Swagger UI"),
 ]
 
 
