@@ -3,7 +3,9 @@
 Creates --orders orders (default 100k) through `OrderService.create`, spread over
 --customers customers (the first customer gets a tenth of them), then renders through the
 test client, --renders times each: the overview (first customer page, that customer's
-first and last order page), the last customer page, and one order's timeline page.
+first and last order page), the last customer page, one order's page (timeline, lines and
+its details answer), and the request log with a full journal (the default 1,000 entries,
+details answers of ~1.3 KB each: all of them, one filter, and a live update with nothing new).
 Prints p50/max per page, with the same figures at 100 orders stored for comparison: a
 page that cost more as orders grow would walk them.
 
@@ -32,7 +34,7 @@ BODY = {
 }
 
 
-def fill(orders: int, customers: int) -> tuple[Callable[[str], float], str, str, int]:
+def fill(orders: int, customers: int) -> tuple[Callable[[str], float], str, str, int, int]:
     clock = AdjustableClock(FrozenClock())
     settings = Settings()
     services = build_services(settings, clock=clock)
@@ -49,6 +51,20 @@ def fill(orders: int, customers: int) -> tuple[Callable[[str], float], str, str,
             clock.advance(600)
             services.orders.run_due()
 
+    token = client.get(
+        "/oauth/oauth20/token",
+        query_string={"grant_type": "client_credentials", "client_id": "a", "client_secret": "b"},
+    ).get_json()["access_token"]
+    for i in range(settings.journal_size):  # the journal full, every entry with bodies
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "IM-CustomerNumber": big,
+            "IM-CountryCode": "US",
+            "IM-CorrelationID": f"bench-{i}",
+        }
+        client.get(f"/resellers/v6.1/orders/{last_number}", headers=headers).close()
+    last_id = services.journal.entries()[-1].id
+
     def render(path: str) -> float:
         started = time.perf_counter()
         answer = client.get(path)
@@ -56,12 +72,12 @@ def fill(orders: int, customers: int) -> tuple[Callable[[str], float], str, str,
         assert answer.status_code == 200, (path, answer.status_code)
         return elapsed * 1000
 
-    return render, big, last_number, len(services.store)
+    return render, big, last_number, len(services.store), last_id
 
 
 def measure(orders: int, customers: int, renders: int) -> None:
     started = time.perf_counter()
-    render, big, number, stored = fill(orders, customers)
+    render, big, number, stored, last_id = fill(orders, customers)
     filled = time.perf_counter() - started
     last_page = -(-(orders // 10) // 25)
     customer_pages = -(-min(customers + 1, orders) // 25)
@@ -71,7 +87,10 @@ def measure(orders: int, customers: int, renders: int) -> None:
             f"/__admin/ui?customer={big}&page={last_page}"
         ),
         f"customer page {customer_pages}": f"/__admin/ui?cpage={customer_pages}",
-        "one order's timeline": f"/__admin/ui/orders/{number}",
+        "one order's page (timeline, lines, details)": f"/__admin/ui/orders/{number}",
+        "request log (50 of 1,000 entries)": "/__admin/ui/requests",
+        "request log, one correlation id": "/__admin/ui/requests?correlationId=bench-7",
+        "request log live update, nothing new": f"/__admin/ui/requests/newer?since={last_id}",
     }
     print(f"\n{stored} orders stored ({customers} customers; filled in {filled:.1f} s)")
     for name, path in pages.items():

@@ -54,10 +54,17 @@ class LiveServer:
 
 
 def start_server(
-    args: Sequence[str] = (), *, ready_timeout: float = 15.0, env: dict[str, str] | None = None
+    args: Sequence[str] = (),
+    *,
+    ready_timeout: float = 15.0,
+    env: dict[str, str] | None = None,
+    admin_token: str = "",
 ) -> LiveServer:
-    """Run `ingram-mock serve` bound to 127.0.0.1 and wait until it answers."""
+    """Run `ingram-mock serve` bound to 127.0.0.1 and wait until it answers (with
+    `admin_token`, started with `--admin-token` and asked with it)."""
     port = free_port()
+    ready_headers = {"X-Admin-Token": admin_token} if admin_token else {}
+    args = [*args, "--admin-token", admin_token] if admin_token else args
     # --quiet: no request log, which would fill the unread pipe and stall the server.
     command = [sys.executable, "-m", "mock_server.cli", "serve", "--quiet", "--host", "127.0.0.1"]
     process = subprocess.Popen(
@@ -75,7 +82,9 @@ def start_server(
             _, output = server.stop()
             raise RuntimeError(f"ingram-mock exited early:\n{output}")
         try:
-            if requests.get(f"{server.base_url}/__admin/health", timeout=0.5).ok:
+            if requests.get(
+                f"{server.base_url}/__admin/health", headers=ready_headers, timeout=0.5
+            ).ok:
                 return server
         except (requests.ConnectionError, requests.Timeout):
             # The socket listens from the start; until the worker is up a call may time out.

@@ -63,7 +63,11 @@ _INDEX = [
     ("DELETE", "/__admin/overrides", "remove every override rule"),
     ("DELETE", "/__admin/overrides/{id}", "remove one override rule by its id"),
     ("GET", "/__admin/ui", "the dashboard (HTML); /docs: the contract in Swagger UI"),
-    ("GET", "/__admin/ui/orders/{number}", "one order's timeline on the dashboard (HTML)"),
+    ("GET", "/__admin/ui/orders/{number}", "one order: its lines, details answer and timeline "
+     "(HTML)"),
+    ("GET", "/__admin/ui/requests", "the request journal, live, with its filters (HTML)"),
+    ("GET", "/__admin/ui/requests/newer", "the journal's rows after ?since=ID (an HTML fragment "
+     "the request log page polls)"),
 ]
 
 

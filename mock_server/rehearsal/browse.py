@@ -1,4 +1,5 @@
-"""The dashboard's read model: pages of customers and orders, one order's timeline.
+"""The dashboard's read model: pages of customers and orders, one order's timeline and
+lines, a page of the request journal with its bodies pretty-printed.
 
 Everything here reads one page under the store's lock and returns plain rows; nothing
 walks every stored order, so a page costs the same with 100 or 100,000 orders, and the
@@ -7,13 +8,21 @@ API's hot path pays nothing (the dashboard is only ever asked by a person).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+import orjson
+
+from mock_server.domain.commands import Caller
 from mock_server.domain.lifecycle import Pace, void_time
 from mock_server.domain.models import Order
 from mock_server.domain.ports import OrderStore
+from mock_server.domain.service import OrderDetails
 from mock_server.domain.status import HoldState
+from mock_server.rehearsal.request_log import RequestJournal
+from mock_server.rehearsal.request_view import JournalQuery, entry_json
 from mock_server.rehearsal.timelines import OrderTimelines, TimelineEntry
 from mock_server.webhooks import Delivery
 
@@ -140,3 +149,110 @@ def caused_by(entry: TimelineEntry, deliveries: list[Delivery]) -> list[Delivery
         and isinstance(d.body, dict)
         and d.body.get("eventTimeStamp") == stamp
     ]
+
+
+def owner(store: OrderStore, number: str) -> Caller | None:
+    """Who may read the order `number` through the API (its customer and country)."""
+    with store.atomically():
+        order = store.get(number)
+        return None if order is None else Caller(order.customer_number, order.country_code)
+
+
+@dataclass(frozen=True, slots=True)
+class LineRow:
+    number: str  # Ingram's line number
+    customer_line: str
+    part: str
+    vendor_part: str
+    description: str
+    quantity: int
+    backordered: int
+    shipped: int
+    unit_price: str
+    status: str
+    warehouse: str
+
+
+def line_rows(details: OrderDetails) -> list[LineRow]:
+    """The lines of an order as its details answer was read (at `details.at`, mock time)."""
+    order, names = details.order, details.warehouse_names
+    return [
+        LineRow(
+            number=line.ingram_line_number,
+            customer_line=line.customer_line_number,
+            part=line.part_number,
+            vendor_part=line.vendor_part_number,
+            description=line.description,
+            quantity=line.quantity,
+            backordered=line.backordered,
+            shipped=line.shipped_quantity,
+            unit_price=f"{line.unit_price:.2f}",
+            status=line.status(order.hold, details.at).value,
+            warehouse=names.get(line.warehouse_id, line.warehouse_id),
+        )
+        for line in order.lines
+    ]
+
+
+# -- the request journal -------------------------------------------------------------------
+
+FILTERS = ("operation", "status", "customerNumber", "correlationId")
+
+
+@dataclass(frozen=True, slots=True)
+class ShownEntry:
+    entry: dict[str, Any]  # as `GET /__admin/requests` lists it
+    request_headers: str  # "name: value" lines
+    request_body: str  # pretty JSON, or the text as sent; "" for none
+    response_headers: str
+    response_body: str
+
+
+@dataclass(frozen=True, slots=True)
+class JournalPage:
+    entries: list[ShownEntry]  # newest first
+    kept: int  # entries the journal holds now
+    total: int  # requests recorded since the last clear
+    bodies: bool  # False: the journal keeps no bodies (the journal_bodies setting)
+
+
+def journal_page(
+    journal: RequestJournal, filters: Mapping[str, str], size: int, since: int | None = None
+) -> JournalPage:
+    """The newest `size` entries that pass `filters` (FILTERS, as `/__admin/requests`
+    takes them; empty values are ignored), newer than entry `since` if given. Costs one
+    pass over the kept entries (bounded by the journal's cap), and formats `size` at most.
+    Raises InvalidQuery."""
+    args = {name: filters[name] for name in FILTERS if filters.get(name)}
+    query = JournalQuery.parse({**args, "order": "newest", "limit": str(size)})
+    kept = journal.entries()
+    # `since` is applied here: JournalQuery caps it at MAX_LIMIT, and ids pass a million
+    # in a long load run.
+    newer = kept if since is None else [e for e in kept if e.id > since]
+    bodies = journal.bodies
+    shown = [_shown(entry_json(e, bodies=bodies)) for e in query.select(newer)]
+    return JournalPage(shown, len(kept), journal.total, bodies)
+
+
+def _shown(entry: dict[str, Any]) -> ShownEntry:
+    asked, answered = entry["request"], entry["response"]
+    return ShownEntry(
+        entry,
+        _header_lines(asked["headers"]),
+        pretty(asked.get("body")),
+        _header_lines(answered["headers"]),
+        pretty(answered.get("body")),
+    )
+
+
+def pretty(body: Any) -> str:
+    """JSON indented by two spaces, keys in the order sent; text as it is; None as ""."""
+    if body is None:
+        return ""
+    if isinstance(body, str):
+        return body
+    return orjson.dumps(body, option=orjson.OPT_INDENT_2).decode()
+
+
+def _header_lines(headers: Mapping[str, str]) -> str:
+    return "\n".join(f"{name}: {value}" for name, value in headers.items())
