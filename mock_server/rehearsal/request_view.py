@@ -25,7 +25,8 @@ _SECRET_HEADERS = frozenset({"x-admin-token", "cookie"})
 # token a token answer carries (the same token the masked Authorization headers send).
 _SECRET_FIELDS = frozenset({"client_secret", "access_token", "refresh_token"})
 _FILTERS = ("operation", "status", "customerNumber", "correlationId", "since", "limit", "order")
-MAX_LIMIT = 1_000_000
+MAX_LIMIT = 1_000_000  # entries listed at most
+MAX_ID = 2**63 - 1  # ids grow for the life of the process: a long load run passes millions
 
 
 class InvalidQuery(ValueError):
@@ -71,7 +72,7 @@ class JournalQuery:
             status_class=status_class,
             customer_number=args.get("customerNumber") or None,
             correlation_id=args.get("correlationId") or None,
-            since=_whole(args, "since", 0),
+            since=_whole(args, "since", 0, MAX_ID),
             limit=_whole(args, "limit", 1),
             newest_first=order == "newest",
         )
@@ -107,12 +108,12 @@ def _status(raw: str | None) -> tuple[int | None, int | None]:
     raise InvalidQuery("status", "status is a status code (404) or a class (4xx)")
 
 
-def _whole(args: Mapping[str, str], name: str, low: int) -> int | None:
+def _whole(args: Mapping[str, str], name: str, low: int, high: int = MAX_LIMIT) -> int | None:
     raw = args.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or not low <= int(raw) <= MAX_LIMIT:
-        raise InvalidQuery(name, f"{name} is a whole number from {low} to {MAX_LIMIT}")
+    if not raw.isdigit() or len(raw) > 19 or not low <= int(raw) <= high:
+        raise InvalidQuery(name, f"{name} is a whole number from {low} to {high}")
     return int(raw)
 
 

@@ -330,3 +330,12 @@ def test_the_byte_cap_and_entry_cap_are_settings() -> None:
     assert described == {
         "entries": 0, "bytes": 0, "maxEntries": 7, "maxBytes": 10**6, "bodies": True
     }
+
+
+def test_since_takes_ids_past_a_million(client: FlaskClient) -> None:
+    """Ids grow for the life of the process: a long load run passes a million of them."""
+    answer = client.get("/__admin/requests?since=1000001")
+    assert answer.status_code == 200 and answer.get_json()["requests"] == []
+    huge = client.get(f"/__admin/requests?since={10**20}")
+    assert huge.status_code == 400
+    assert huge.get_json()["errors"][0]["fields"][0]["field"] == "since"
