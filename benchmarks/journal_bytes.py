@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 
 from mock_server.app import create_app
 from mock_server.config import Settings
-from mock_server.rehearsal.request_log import ENTRY_OVERHEAD, RequestJournal
+from mock_server.rehearsal.journal import ENTRY_OVERHEAD, RequestJournal
 
 CUSTOMER = "20-222222"
 

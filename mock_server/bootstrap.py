@@ -23,11 +23,11 @@ from mock_server.intake.service import OrderIntake
 from mock_server.rehearsal.clock import AdjustableClock, Clock, Offset, RedisOffset
 from mock_server.rehearsal.control import MockControl
 from mock_server.rehearsal.faults import FaultBook, FaultySender, rules_from_file
-from mock_server.rehearsal.journal import RedisViolationLog, ViolationLog
+from mock_server.rehearsal.journal import RequestJournal
 from mock_server.rehearsal.overrides import OverrideBook
 from mock_server.rehearsal.overrides import rules_from_file as override_rules
-from mock_server.rehearsal.request_log import RequestJournal
 from mock_server.rehearsal.timelines import OrderTimelines
+from mock_server.rehearsal.violations import RedisViolationLog, ViolationLog
 from mock_server.store.connection import connect
 from mock_server.store.fixtures import load_accounts, load_catalog, load_quotes, load_regions
 from mock_server.store.memory import InMemoryOrderStore, OrderStore

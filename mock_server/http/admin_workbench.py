@@ -10,8 +10,8 @@ from flask import Blueprint, Response, request
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.http.admin import guard
 from mock_server.http.flask_host import empty_response, error_response, json_response, services
+from mock_server.rehearsal.journal_view import InvalidQuery, JournalQuery, entry_json
 from mock_server.rehearsal.overrides import InvalidOverride
-from mock_server.rehearsal.request_view import InvalidQuery, JournalQuery, entry_json
 
 admin_workbench = Blueprint("admin_workbench", __name__, url_prefix="/__admin")
 admin_workbench.before_request(guard)

@@ -21,7 +21,7 @@ from mock_server.http.admin import ADMIN_COOKIE, guard, token_matches
 from mock_server.http.flask_host import services
 from mock_server.rehearsal import browse
 from mock_server.rehearsal.faults import OPERATIONS
-from mock_server.rehearsal.request_view import InvalidQuery
+from mock_server.rehearsal.journal_view import InvalidQuery
 from mock_server.wire.answers import order_detail
 
 dashboard = Blueprint("dashboard", __name__, url_prefix="/__admin/ui", template_folder="templates")

@@ -49,7 +49,7 @@ from mock_server.http.calls import Call, Operation, TokenRequestRefused
 from mock_server.http.messages import Answer, ApiRequest, ConnectionFault, is_json_media_type
 from mock_server.http.operations import GATEWAY_PREFIXES, OPERATIONS, Router
 from mock_server.rehearsal.faults import TIMEOUT_SECONDS, FaultRule
-from mock_server.rehearsal.journal import ViolationRecord
+from mock_server.rehearsal.violations import ViolationRecord
 from mock_server.wire.errors import (
     BODY_TOO_LARGE,
     CUSTOMER_MISMATCH_FAULT,

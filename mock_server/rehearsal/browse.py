@@ -21,8 +21,8 @@ from mock_server.domain.models import Order
 from mock_server.domain.ports import OrderStore
 from mock_server.domain.service import OrderDetails
 from mock_server.domain.status import HoldState
-from mock_server.rehearsal.request_log import RequestJournal
-from mock_server.rehearsal.request_view import JournalQuery, entry_json
+from mock_server.rehearsal.journal import RequestJournal
+from mock_server.rehearsal.journal_view import JournalQuery, entry_json
 from mock_server.rehearsal.timelines import OrderTimelines, TimelineEntry
 from mock_server.webhooks import Delivery
 

@@ -14,9 +14,9 @@ from mock_server.gateway.rate_limits import RateLimiter
 from mock_server.gateway.tokens import TokenAuthority
 from mock_server.intake.service import OrderIntake
 from mock_server.rehearsal.clock import AdjustableClock
-from mock_server.rehearsal.journal import ViolationLog
-from mock_server.rehearsal.request_log import RequestJournal
+from mock_server.rehearsal.journal import RequestJournal
 from mock_server.rehearsal.snapshots import StateHolders, export_state, import_state
+from mock_server.rehearsal.violations import ViolationLog
 from mock_server.store.codec import Plain
 from mock_server.webhooks import WebhookDispatcher
 

@@ -1,150 +1,203 @@
-"""The contract-violation log, bounded in memory (or shared in Redis), and the masking of
-client secrets in query strings. The request journal is `request_log.py`.
+"""The request journal: every API and token request the door answered, with its bodies.
 
-The log keeps the most recent entries only, so memory stays flat under any load, and a
-running total for `--fail-on-violations`.
+Recording is on the path of every request, so it keeps references only (the request's
+headers mapping and body bytes, the answer's header list and body bytes, the violations
+list) in a positional tuple, and counts bytes by `len` of the bodies it keeps. Decoding,
+masking, cutting and timestamps happen when someone reads the journal
+(`journal_view.py`). Bounded twice: by entry count and by bytes, the oldest going first.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any, Generic, TypeVar
-from urllib.parse import parse_qsl, urlencode
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple, Protocol
 
-from mock_server.store.connection import guarded
+from mock_server.contract.document import Violation
 
-_SECRET_PARAMS = frozenset({"client_secret"})
-
-
-@dataclass(frozen=True, slots=True)
-class ViolationRecord:
-    at: str
-    operation: str
-    location: str
-    field: str
-    message: str
-    value: str | None
-    correlation_id: str
-    refused: bool  # True: answered 400; False: recorded and served (lenient mode)
-    kind: str = "invalid"  # invalid | unknown | coerced | tolerated | ignored (contract.py)
+CUT_BYTES = 64 * 1024  # a body longer than this is kept (and shown) up to here, marked
+# What an entry holds besides its bodies: the tuple, the request's header dict, the answer's
+# header list, the timestamps (tracemalloc, benchmarks/journal_bytes.py). Counted per entry,
+# so the byte cap holds for small bodies too.
+ENTRY_OVERHEAD = 2048
+DEFAULT_ENTRIES = 1000
+DEFAULT_BYTES = 32 * 1024 * 1024
+NO_WARNINGS: tuple[str, ...] = ()
+_JOIN = b"".join
 
 
-T = TypeVar("T")
+class Asked(Protocol):
+    """What the journal reads of a request (the door's `ApiRequest`)."""
+
+    method: str
+    path: str
+    query_string: str
+    headers: Mapping[str, str]
+    body: bytes
 
 
-class Bounded(Generic[T]):
-    def __init__(self, size: int) -> None:
-        self._items: deque[T] = deque(maxlen=size)
+class Answered(Protocol):
+    """What the journal reads of an answer (the door's `Answer`)."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class Recorded(NamedTuple):
+    """One journal entry, as recorded: raw references, formatted only when read."""
+
+    id: int
+    wall: float  # epoch seconds, the machine's clock
+    mock: datetime | None  # the mock's clock (moved by /__admin/clock); None: unreachable
+    operation_id: str  # "" when no operation answers the path
+    method: str
+    path: str
+    query: str  # the raw query string
+    request_headers: Mapping[str, str]  # lower-case names
+    request_body: bytes  # as kept: empty with bodies off, cut at CUT_BYTES
+    request_bytes: int  # as received
+    status: int
+    response_headers: Sequence[tuple[str, str]]
+    response_body: bytes
+    response_bytes: int
+    seconds: float
+    fault: str  # the fault rule that fired, "" if none
+    override: str  # the override rule that applied, "" if none
+    violations: Sequence[tuple[Violation, bool]]  # each with: was it refused?
+    warnings: Sequence[str]  # e.g. an overridden answer the contract does not allow
+    size: int  # what this entry counts against the byte cap
+
+    @property
+    def customer_number(self) -> str:
+        return self.request_headers.get("im-customernumber", "")
+
+    @property
+    def correlation_id(self) -> str:
+        return self.request_headers.get("im-correlationid", "")
+
+
+_ID, _SIZE = Recorded._fields.index("id"), Recorded._fields.index("size")
+
+
+class RequestJournal:
+    """The most recent requests, at most `max_entries` of them and `max_bytes` of bodies
+    (plus `ENTRY_OVERHEAD` each); the newest entry is always kept. Thread-safe.
+
+    Ids count up from 1 and are never reused, not even after `clear`, so `since=<id>`
+    keeps its meaning across a reset. `total` counts every request since the last clear.
+    """
+
+    def __init__(
+        self,
+        max_entries: int = DEFAULT_ENTRIES,
+        max_bytes: int = DEFAULT_BYTES,
+        *,
+        bodies: bool = True,
+    ) -> None:
+        self.max_entries = max(1, max_entries)
+        self.max_bytes = max_bytes
+        self.bodies = bodies
+        self._items: deque[tuple[Any, ...]] = deque()  # Recorded's fields
         self._lock = threading.Lock()
+        self._last_id = 0
+        self._bytes = 0
         self.total = 0
 
-    def add(self, item: T) -> None:
+    def record(
+        self,
+        wall: float,
+        mock: datetime | None,
+        operation_id: str,
+        request: Asked,
+        answer: Answered,
+        seconds: float,
+        fault: str = "",
+        override: str = "",
+        violations: Sequence[tuple[Violation, bool]] = (),
+        warnings: Sequence[str] = NO_WARNINGS,
+    ) -> None:
+        asked, answered = request.body, answer.body
+        asked_bytes, answered_bytes = len(asked), len(answered)
+        if not self.bodies:
+            asked = answered = b""
+        else:
+            if asked_bytes > CUT_BYTES:
+                asked = asked[:CUT_BYTES]
+            # A copy of exactly its length: orjson's bytes keep their whole write buffer
+            # (4 KiB at least), so keeping the answer itself holds ~8 KB for a 1.2 KB create
+            # answer. One allocation and a memcpy (~0.3 µs) keep the byte count honest.
+            answered = _JOIN((answered[:CUT_BYTES], b""))
+        size = len(asked) + len(answered) + ENTRY_OVERHEAD
+        items = self._items
         with self._lock:
-            self._items.append(item)
+            self._last_id += 1
+            items.append(
+                (  # a plain tuple: a 20-field NamedTuple's __new__ costs 0.5 µs more
+                    self._last_id,
+                    wall,
+                    mock,
+                    operation_id,
+                    request.method,
+                    request.path,
+                    request.query_string,
+                    request.headers,
+                    asked,
+                    asked_bytes,
+                    answer.status,
+                    answer.headers,
+                    answered,
+                    answered_bytes,
+                    seconds,
+                    fault,
+                    override,
+                    violations,
+                    warnings,
+                    size,
+                )
+            )
+            self._bytes += size
             self.total += 1
+            while len(items) > 1 and (
+                len(items) > self.max_entries or self._bytes > self.max_bytes
+            ):
+                self._bytes -= items.popleft()[_SIZE]
 
-    def extend(self, items: list[T]) -> None:
+    def entries(self) -> list[Recorded]:
+        """Every kept entry, oldest first."""
         with self._lock:
-            self._items.extend(items)
-            self.total += len(items)
+            kept = list(self._items)
+        return [Recorded._make(t) for t in kept]
 
-    def items(self) -> list[T]:
+    def get(self, entry_id: int) -> Recorded | None:
+        """The entry with this id, if it is still kept."""
         with self._lock:
-            return list(self._items)
+            if not self._items:
+                return None
+            index = entry_id - self._items[0][_ID]  # ids of kept entries are consecutive
+            if 0 <= index < len(self._items):
+                return Recorded._make(self._items[index])
+        return None
+
+    @property
+    def kept_bytes(self) -> int:
+        return self._bytes
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._bytes = 0
             self.total = 0
 
-    def as_json(self) -> list[dict[str, Any]]:
-        return [
-            item.as_json() if hasattr(item, "as_json") else asdict(item)  # type: ignore[call-overload]
-            for item in self.items()
-        ]
-
-
-class ViolationLog(Bounded[ViolationRecord]):
-    """Recent violations in memory; optionally every one appended to a JSON-lines report.
-
-    The report is how `serve --fail-on-violations` learns, in the parent process, what the
-    worker process recorded.
-    """
-
-    def __init__(self, size: int, report: Path | None = None) -> None:
-        super().__init__(size)
-        self._report = report
-
-    def clear(self, *, keep_report: bool = False) -> None:
-        """Forget recorded violations; `keep_report` leaves the shutdown report alone
-        (a routine /__admin/reset between tests must not hide an earlier breach)."""
-        super().clear()
-        if self._report is not None and not keep_report:
-            with self._lock:
-                self._report.write_text("", encoding="utf-8")
-
-    def extend(self, items: list[ViolationRecord]) -> None:
-        super().extend(items)
-        self._append_report(items)
-
-    def _append_report(self, items: list[ViolationRecord]) -> None:
-        if self._report is not None and items:
-            with self._lock, self._report.open("a", encoding="utf-8") as out:
-                for item in items:
-                    out.write(json.dumps(asdict(item)) + "\n")
-
-
-def mask_secrets(query: str) -> str:
-    """The query string with client secrets replaced by `***`."""
-    pairs = parse_qsl(query, keep_blank_values=True)
-    if not any(name in _SECRET_PARAMS for name, _ in pairs):
-        return query
-    return urlencode([(n, "***" if n in _SECRET_PARAMS else v) for n, v in pairs], safe="*")
-
-
-class RedisViolationLog(ViolationLog):
-    """The recent violations of every process, newest kept, with one shared total."""
-
-    def __init__(self, client: Any, namespace: str, size: int, report: Path | None = None) -> None:
-        super().__init__(size, report)
-        self._client = client
-        self._list = f"{namespace}:violations"
-        self._total = f"{namespace}:violations:total"
-        self._size = size
-
-    def extend(self, items: list[ViolationRecord]) -> None:
-        if not items:
-            return
-        with guarded("violations"):
-            pipe = self._client.pipeline()
-            pipe.rpush(self._list, *[json.dumps(asdict(v)) for v in items])
-            pipe.ltrim(self._list, -self._size, -1)
-            pipe.incrby(self._total, len(items))
-            pipe.execute()
-        self._append_report(items)
-
-    def add(self, item: ViolationRecord) -> None:
-        self.extend([item])
-
-    def items(self) -> list[ViolationRecord]:
-        with guarded("violations"):
-            raw = self._client.lrange(self._list, 0, -1)
-        return [ViolationRecord(**json.loads(r)) for r in raw]
-
-    @property
-    def total(self) -> int:
-        with guarded("violations"):
-            return int(self._client.get(self._total) or 0)
-
-    @total.setter
-    def total(self, value: int) -> None:
-        return None  # the shared total is kept in Redis; the base class's counter is unused
-
-    def clear(self, *, keep_report: bool = False) -> None:
-        with guarded("violations"):
-            self._client.delete(self._list, self._total)
-        super().clear(keep_report=keep_report)
+    def describe(self) -> dict[str, Any]:
+        """The caps and what is held now (for the admin index and tests)."""
+        with self._lock:
+            return {
+                "entries": len(self._items),
+                "bytes": self._bytes,
+                "maxEntries": self.max_entries,
+                "maxBytes": self.max_bytes,
+                "bodies": self.bodies,
+            }

@@ -94,7 +94,7 @@ class Front:
         # which never runs the app and need not load Flask or the door.
         from mock_server.http.messages import MAX_BODY_BYTES, ApiRequest
         from mock_server.http.operations import API_PREFIXES
-        from mock_server.rehearsal.journal import mask_secrets
+        from mock_server.rehearsal.journal_view import mask_secrets
         from mock_server.wire.errors import BODY_TOO_LARGE, error_body
 
         self._error_body = error_body

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from mock_server.app import create_app
 from mock_server.config import Settings
 from mock_server.rehearsal.clock import AdjustableClock, FrozenClock
-from mock_server.rehearsal.request_log import CUT_BYTES, ENTRY_OVERHEAD
+from mock_server.rehearsal.journal import CUT_BYTES, ENTRY_OVERHEAD
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, issue_token, new_order, order_headers
 
 TOKEN_PATH = "/oauth/oauth20/token"

@@ -20,7 +20,7 @@ import pytest
 
 from mock_server import __version__
 from mock_server.config import Settings
-from mock_server.rehearsal.journal import mask_secrets
+from mock_server.rehearsal.journal_view import mask_secrets
 from mock_server.server.serving import banner
 
 CLI = [sys.executable, "-m", "mock_server.cli"]

@@ -1,6 +1,6 @@
 """The request journal as people read it: filters, and each entry as JSON with its bodies
 decoded, its secrets masked and long bodies cut. All of it runs when the journal is read,
-never while a request is answered (`request_log.py` only keeps references).
+never while a request is answered (`journal.py` only keeps references).
 """
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
 from mock_server.rehearsal.faults import OPERATIONS
-from mock_server.rehearsal.journal import mask_secrets
-from mock_server.rehearsal.request_log import CUT_BYTES, Recorded
+from mock_server.rehearsal.journal import CUT_BYTES, Recorded
 
 MASK = "***"
+_SECRET_PARAMS = frozenset({"client_secret"})
 # Request headers that carry credentials: the scheme of an Authorization stays visible.
 _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _SECRET_HEADERS = frozenset({"x-admin-token", "cookie"})
@@ -115,6 +115,14 @@ def _whole(args: Mapping[str, str], name: str, low: int, high: int = MAX_LIMIT) 
     if not raw.isdigit() or len(raw) > 19 or not low <= int(raw) <= high:
         raise InvalidQuery(name, f"{name} is a whole number from {low} to {high}")
     return int(raw)
+
+
+def mask_secrets(query: str) -> str:
+    """The query string with client secrets replaced by `***`."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(name in _SECRET_PARAMS for name, _ in pairs):
+        return query
+    return urlencode([(n, "***" if n in _SECRET_PARAMS else v) for n, v in pairs], safe="*")
 
 
 # -- one entry as JSON ---------------------------------------------------------------------
