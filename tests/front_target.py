@@ -4,7 +4,7 @@ names the fault the answer asks for (`/delay/<seconds>`, `/drop`); `/echo` answe
 
 from __future__ import annotations
 
-from mock_server.http.messages import Answer, ApiRequest, ConnectionFault
+from mock_server.http.messages import Answer, ApiRequest, Break, ConnectionFault
 from mock_server.server.front import Front
 
 
@@ -15,7 +15,7 @@ class Target:
         if path.startswith("/delay/"):
             fault = ConnectionFault(delay=float(path.removeprefix("/delay/")))
         elif path == "/drop":
-            fault = ConnectionFault(drop=True)
+            fault = ConnectionFault(kind=Break.TRUNCATED)
         elif path == "/boom":
             raise RuntimeError("a bug around the app")
         body = request.body if path == "/echo" else path.encode()

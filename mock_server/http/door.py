@@ -46,9 +46,15 @@ from mock_server.domain.ports import StoreUnavailable
 from mock_server.gateway.tokens import CustomerNotRegistered, InvalidClient
 from mock_server.http import overriding
 from mock_server.http.calls import Call, Operation, TokenRequestRefused
-from mock_server.http.messages import Answer, ApiRequest, ConnectionFault, is_json_media_type
+from mock_server.http.messages import (
+    Answer,
+    ApiRequest,
+    Break,
+    ConnectionFault,
+    is_json_media_type,
+)
 from mock_server.http.operations import GATEWAY_PREFIXES, OPERATIONS, Router
-from mock_server.rehearsal.faults import TIMEOUT_SECONDS, FaultRule
+from mock_server.rehearsal.faults import CONNECTION_KINDS, TIMEOUT_SECONDS, FaultRule
 from mock_server.rehearsal.violations import ViolationRecord
 from mock_server.wire.errors import (
     BODY_TOO_LARGE,
@@ -375,15 +381,16 @@ def _echoed(call: Call) -> list[tuple[str, str]]:
 
 def fault_answer(call: Call, rule: FaultRule) -> Answer:
     """What a fault rule makes of this call: an error status in the operation's format, or
-    (reset, timeout) a broken connection, which the front carries out; a host without
-    the front (Flask's test client) answers a stand-in 503 that says so."""
+    a broken connection (the connection kinds; a timeout sends nothing, then closes without
+    a byte), which the front carries out; a host without the front (Flask's test client)
+    answers a stand-in 503 that says so."""
     assert call.operation is not None
-    if rule.kind == "reset":
+    if rule.kind in CONNECTION_KINDS:
         answer = _stand_in(rule)
-        answer.connection = ConnectionFault(rule.delay_seconds, drop=True)
+        answer.connection = ConnectionFault(rule.delay_seconds, Break(rule.kind))
     elif rule.kind == "timeout":
         answer = _stand_in(rule)
-        answer.connection = ConnectionFault(rule.delay_seconds or TIMEOUT_SECONDS, drop=True)
+        answer.connection = ConnectionFault(rule.delay_seconds or TIMEOUT_SECONDS, Break.EMPTY)
     else:
         answer = _injected_status(call, rule.status or 503)
         if rule.delay_ms:

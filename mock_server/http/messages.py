@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from urllib.parse import parse_qsl
 
 Headers = Mapping[str, str]  # lower-case names; repeated headers joined with ", "
@@ -44,13 +45,24 @@ class ApiRequest:
         return values
 
 
+class Break(Enum):
+    """How a host breaks a connection instead of answering (`server/connections.py` says
+    what each looks like on the wire). Each value is the fault rule kind that asks for it."""
+
+    NONE = "none"  # answer (after the delay)
+    RESET = "reset"  # a TCP reset: no byte of an answer
+    EMPTY = "emptyResponse"  # the connection closes without a byte
+    MALFORMED = "malformedResponse"  # bytes that are not HTTP, then the connection closes
+    TRUNCATED = "truncatedBody"  # a status line and headers, then the body stops short
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectionFault:
     """What the host must do to the connection instead of (or before) answering: wait
-    `delay` seconds without holding anyone else up, then `drop` it or answer."""
+    `delay` seconds without holding anyone else up, then break it (`kind`) or answer."""
 
     delay: float = 0.0
-    drop: bool = False
+    kind: Break = Break.NONE
 
 
 @dataclass(slots=True)

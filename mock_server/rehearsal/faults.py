@@ -1,8 +1,9 @@
 """Fault rules: rehearsal knobs that make the mock fail the way a real partner API does.
 
 A rule names an operation (or `*`, or `webhookDelivery` for the mock's own webhook
-deliveries) and what goes wrong: an error status, a delay, a reset connection, a timeout,
-a duplicated delivery. `FaultBook.decide` is asked once per API request, before any use
+deliveries) and what goes wrong: an error status, a delay, a broken connection (a reset,
+a close without a byte, bytes that are not HTTP, a cut body), a timeout, a duplicated
+delivery. `FaultBook.decide` is asked once per API request, before any use
 case runs, so an injected failure never changes stored state; `afterCommit` rules let the
 use case run and lose the answer instead. Probabilities draw from one seeded random
 source, so a rehearsal repeats exactly for the same seed and the same sequence of calls.
@@ -40,7 +41,10 @@ OPERATIONS = frozenset(
         "cancelOrder",
     }
 )
-API_KINDS = ("status", "reset", "timeout")
+# What a connection kind does on the wire: README "Rehearsing failures" and
+# `server/connections.py`. `reset` was a cut body before; that is `truncatedBody` now.
+CONNECTION_KINDS = ("reset", "emptyResponse", "malformedResponse", "truncatedBody")
+API_KINDS = ("status", *CONNECTION_KINDS, "timeout")
 WEBHOOK_KINDS = ("status", "reset", "duplicate")
 MAX_DELAY_MS = 120_000
 TIMEOUT_SECONDS = 60.0  # how long a `timeout` fault holds the answer before dropping it

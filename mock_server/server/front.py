@@ -12,7 +12,9 @@ hyper's: granian closes a connection whose headers do not arrive within the same
 (`http1_settings`, see `serve`).
 
 A door answer may carry a `ConnectionFault` (a fault rule's): the front waits its delay
-without holding up anyone else, then breaks the connection instead of answering, or answers.
+without holding up anyone else, then breaks the connection instead of answering (a TCP
+reset, a close without a byte, bytes that are not HTTP: `connections.py`; or a cut body),
+or answers.
 With the request log on, one console line per request is written here, for both routes.
 """
 
@@ -25,11 +27,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import orjson
 
 from mock_server.config import Settings, is_loopback_name
+
+if TYPE_CHECKING:
+    from mock_server.http.messages import Break
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +97,7 @@ class Front:
     ) -> None:
         # Imported here: `serve` imports this module in granian's supervisor process,
         # which never runs the app and need not load Flask or the door.
-        from mock_server.http.messages import MAX_BODY_BYTES, ApiRequest
+        from mock_server.http.messages import MAX_BODY_BYTES, ApiRequest, Break
         from mock_server.http.operations import API_PREFIXES
         from mock_server.rehearsal.journal_view import mask_secrets
         from mock_server.wire.errors import BODY_TOO_LARGE, error_body
@@ -100,6 +105,7 @@ class Front:
         self._error_body = error_body
         self._too_large = BODY_TOO_LARGE
         self._api_request = ApiRequest
+        self._answer_it = Break.NONE
         self._mask = mask_secrets
         self.app = app
         self.door = door
@@ -177,8 +183,8 @@ class Front:
         if fault is not None:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
-            if fault.drop:
-                await _break(protocol)
+            if fault.kind is not self._answer_it:
+                await _break(scope, protocol, fault.kind)
                 return 0
         if too_large:  # an unread body would be taken for the next request
             answer.headers.append(_CLOSE)
@@ -303,12 +309,57 @@ class Front:
             self._log.flush()
 
 
-async def _break(protocol: Any) -> None:
-    """Break the connection instead of answering. RSGI cannot close a connection before a
-    status line, so this announces a body and stops short: every HTTP client reports the
-    connection as broken (requests/urllib3: ProtocolError, httpx: RemoteProtocolError)."""
+async def _break(scope: Any, protocol: Any, kind: Break) -> None:
+    """Break the connection instead of answering, as `kind` says.
+
+    A reset, an empty close and bytes that are not HTTP are done to the socket itself
+    (`connections.py`: Linux only), after which granian is handed an answer it cannot
+    write. Where the socket cannot be found (another platform, or the client has left),
+    and for `TRUNCATED`, the answer announces a body and stops short."""
+    from mock_server.http.messages import Break
+    from mock_server.server import connections
+
+    if kind is not Break.TRUNCATED:
+        connection = connections.find(scope.client, scope.server)
+        if connection is None:
+            _warn_fallback(kind)
+        else:
+            with connection:  # our duplicate only: granian's descriptor stays granian's
+                if kind is Break.RESET:
+                    done = connections.reset(connection)
+                elif kind is Break.EMPTY:
+                    connections.close_empty(connection)
+                    done = True
+                else:
+                    connections.send_malformed(connection)
+                    done = True
+            if done:
+                protocol.response_empty(500, [_CLOSE])  # hyper's write fails; it closes
+                return
+    await _truncate(protocol)
+
+
+async def _truncate(protocol: Any) -> None:
+    """A status line and headers, then a body cut short. RSGI cannot close a connection
+    before a status line, so this announces a body and stops short: every HTTP client reports
+    the connection as broken (requests/urllib3: ProtocolError, ChunkedEncodingError; httpx:
+    RemoteProtocolError)."""
     stream = protocol.response_stream(502, [("content-length", "64"), _CLOSE])
     await stream.send_bytes(b"{")  # returning now leaves 63 bytes owed: hyper closes
+
+
+_warned: set[str] = set()
+
+
+def _warn_fallback(kind: Break) -> None:
+    from mock_server.server import connections
+
+    if not connections.SUPPORTED and kind.value not in _warned:
+        _warned.add(kind.value)
+        log.warning(
+            "%s faults need Linux (/proc/self/fd); sending a truncated body instead",
+            kind.value,
+        )
 
 
 def startup_warnings(settings: Settings) -> list[str]:

@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 
 from mock_server.app import DOOR_KEY, create_app
 from mock_server.config import Settings
-from mock_server.http.messages import Answer, ApiRequest
+from mock_server.http.messages import Answer, ApiRequest, Break
 from mock_server.rehearsal.clock import AdjustableClock
 from mock_server.rehearsal.faults import OPERATIONS, TIMEOUT_SECONDS
 from tests.conftest import CUSTOMER, OTHER_CUSTOMER, new_order, order_headers
@@ -44,15 +44,15 @@ class EnvironSpy:
 
     @property
     def last_fault(self) -> Any:
-        """The instruction as {"delay": seconds, "drop": True}, each only when asked."""
+        """The instruction as {"delay": seconds, "break": kind}, each only when asked."""
         fault = self.seen[-1].connection
         if fault is None:
             return None
         asked: dict[str, Any] = {}
         if fault.delay:
             asked["delay"] = fault.delay
-        if fault.drop:
-            asked["drop"] = True
+        if fault.kind is not Break.NONE:
+            asked["break"] = fault.kind.value
         return asked
 
 
@@ -250,14 +250,33 @@ def test_a_delayed_error_status(
     assert spy.last_fault == {"delay": 0.2}
 
 
-def test_reset_asks_the_front_to_drop_and_changes_nothing(
-    client: FlaskClient, headers: dict[str, str], spy: EnvironSpy, events: RecordingSink
+@pytest.mark.parametrize(
+    "kind", ["reset", "emptyResponse", "malformedResponse", "truncatedBody"]
+)
+def test_a_connection_kind_asks_the_front_to_break_and_changes_nothing(
+    client: FlaskClient,
+    headers: dict[str, str],
+    spy: EnvironSpy,
+    events: RecordingSink,
+    kind: str,
 ) -> None:
-    add_fault(client, operationId="createOrderV6", kind="reset")
+    add_fault(client, operationId="createOrderV6", kind=kind)
     answer = create(client, headers)
-    assert spy.last_fault == {"drop": True}
-    assert answer.status_code == 503  # the stand-in: no front here to break the connection
+    assert spy.last_fault == {"break": kind}
+    # The stand-in: no front here to break the connection, and the answer says so.
+    assert answer.status_code == 503
+    message = answer.get_json()["errors"][0]["message"]
+    assert f"Injected {kind} fault" in message and "could not be broken" in message
+    assert answer.headers["X-Mock-Fault"]
     assert stored_orders(client) == 0 and events.events == []
+
+
+def test_a_connection_kind_waits_its_delay_first(
+    client: FlaskClient, headers: dict[str, str], spy: EnvironSpy
+) -> None:
+    add_fault(client, operationId="searchOrders", kind="malformedResponse", delayMs=250)
+    client.get("/resellers/v6/orders/search", headers=headers)
+    assert spy.last_fault == {"delay": 0.25, "break": "malformedResponse"}
 
 
 def test_timeout_holds_the_answer_then_drops_it(
@@ -266,10 +285,10 @@ def test_timeout_holds_the_answer_then_drops_it(
     number = place()
     add_fault(client, operationId="getOrderDetails", kind="timeout", times=1)
     client.get(f"/resellers/v6.1/orders/{number}", headers=headers)
-    assert spy.last_fault == {"delay": TIMEOUT_SECONDS, "drop": True}
+    assert spy.last_fault == {"delay": TIMEOUT_SECONDS, "break": "emptyResponse"}
     add_fault(client, operationId="getOrderDetails", kind="timeout", delayMs=5000)
     client.get(f"/resellers/v6.1/orders/{number}", headers=headers)
-    assert spy.last_fault == {"delay": 5.0, "drop": True}
+    assert spy.last_fault == {"delay": 5.0, "break": "emptyResponse"}
 
 
 def test_no_rule_no_instruction(
@@ -309,7 +328,7 @@ def test_after_commit_reset_drops_the_answer_of_a_cancel_that_happened(
     number = place(hold=True)
     add_fault(client, operationId="cancelOrder", kind="reset", afterCommit=True)
     client.delete(f"/resellers/v6/orders/{number}", headers=headers)
-    assert spy.last_fault == {"drop": True}
+    assert spy.last_fault == {"break": "reset"}
     detail = client.get(f"/resellers/v6.1/orders/{number}", headers=headers)
     assert detail.get_json()["orderStatus"] == "Canceled"
 
@@ -327,6 +346,9 @@ def test_after_commit_reset_drops_the_answer_of_a_cancel_that_happened(
         ({"operationId": "*", "status": 503, "times": 0}, "times"),
         ({"operationId": "*", "kind": "explode"}, "kind"),
         ({"operationId": "*", "kind": "reset", "status": 503}, "status"),
+        ({"operationId": "*", "kind": "emptyResponse", "status": 503}, "status"),
+        ({"operationId": "*", "kind": "truncated"}, "kind"),
+        ({"operationId": "webhookDelivery", "kind": "malformedResponse"}, "kind"),
         ({"operationId": "*", "status": 503, "delayMs": -1}, "delayMs"),
         ({"operationId": "*", "status": 503, "colour": "red"}, "colour"),
         ({"operationId": "*", "status": 503, "url": "http://x"}, "url"),

@@ -1,6 +1,6 @@
 """Faults as a client of the real server sees them: `ingram-mock serve --faults`, status
-faults over the wire, and the front's delays, resets and timeouts (client timeouts bound
-every wait)."""
+faults over the wire, and the front's delays and timeouts (client timeouts bound every
+wait). The connection kinds (reset, emptyResponse, ...): test_connection_faults_live.py."""
 
 from __future__ import annotations
 
@@ -20,9 +20,6 @@ from tests.live import LiveServer, start_server
 
 pytestmark = pytest.mark.live
 
-# How requests reports a connection the front broke: the front cannot close before a status
-# line, so it announces a body and stops short (mock_server/server/front.py `_break`).
-BROKEN = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
@@ -122,28 +119,6 @@ def test_a_delay_holds_one_answer_and_no_other(server: LiveServer, headers: dict
     assert finished["status"] == 204  # the real answer, late
     assert finished["health"] < finished["search"]
     assert finished["search"] - started >= 1.5
-
-
-def test_reset_breaks_the_connection_and_creates_nothing(
-    server: LiveServer, headers: dict[str, str]
-) -> None:
-    add_fault(server, operationId="createOrderV6", kind="reset", times=1)
-    with pytest.raises(BROKEN):
-        requests.post(
-            f"{server.base_url}/resellers/v6/orders", json=new_order(), headers=headers, timeout=5
-        )
-    assert orders_stored(server) == 0
-
-
-def test_after_commit_reset_loses_the_answer_of_a_create_that_happened(
-    server: LiveServer, headers: dict[str, str]
-) -> None:
-    add_fault(server, operationId="createOrderV6", kind="reset", afterCommit=True, times=1)
-    with pytest.raises(BROKEN):
-        requests.post(
-            f"{server.base_url}/resellers/v6/orders", json=new_order(), headers=headers, timeout=5
-        )
-    assert orders_stored(server) == 1
 
 
 def test_timeout_outlasts_the_clients_patience(server: LiveServer, headers: dict[str, str]) -> None:

@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from mock_server.http.messages import Break
 from mock_server.rehearsal.faults import (
+    API_KINDS,
+    CONNECTION_KINDS,
     WEBHOOK,
     FaultBook,
     FaultySender,
     InvalidRule,
+    parse_rule,
     rules_from_file,
 )
 
@@ -116,3 +120,36 @@ def test_rules_file_accepts_a_list_or_an_object(tmp_path: Path) -> None:
     wrong.write_text(json.dumps({"rule": []}))
     with pytest.raises(InvalidRule):
         rules_from_file(wrong)
+
+
+# -- connection kinds ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["reset", "emptyResponse", "malformedResponse", "truncatedBody"])
+def test_each_connection_kind_is_kept_with_a_delay_and_after_commit(kind: str) -> None:
+    rule = FaultBook().add(
+        {"operationId": "createOrderV6", "kind": kind, "delayMs": 300, "afterCommit": True}
+    )
+    assert (rule.kind, rule.delay_seconds, rule.after_commit) == (kind, 0.3, True)
+    assert rule.as_json()["kind"] == kind
+
+
+def test_every_connection_kind_names_a_way_to_break_a_connection() -> None:
+    """The door turns a rule's kind into the front's instruction by value (`Break(kind)`)."""
+    assert {Break(kind) for kind in CONNECTION_KINDS} == set(Break) - {Break.NONE}
+    assert set(CONNECTION_KINDS) < set(API_KINDS)
+
+
+def test_an_unknown_kind_is_refused_with_the_kinds_listed() -> None:
+    with pytest.raises(InvalidRule) as refused:
+        parse_rule({"operationId": "*", "kind": "truncated"}, "f1")
+    assert refused.value.field == "kind"
+    for kind in ("reset", "emptyResponse", "malformedResponse", "truncatedBody", "timeout"):
+        assert kind in refused.value.message
+    with pytest.raises(InvalidRule) as refused:
+        parse_rule({"operationId": "*", "kind": "malformedResponse", "status": 502}, "f1")
+    assert refused.value.field == "status"
+    assert refused.value.message == "a malformedResponse rule takes no status"
+    with pytest.raises(InvalidRule) as refused:
+        parse_rule({"operationId": WEBHOOK, "kind": "emptyResponse"}, "f1")
+    assert refused.value.field == "kind" and "emptyResponse" not in refused.value.message

@@ -1,0 +1,53 @@
+"""The README's "Rehearse a reset" pastes into bash, against a live mock, and prints what its
+`# -> ...` comments promise: the resets as curl and Python's http.client see them, the
+order absent after a reset before the use case and present after an afterCommit one."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from mock_server.testing import IngramMock
+from tests.docs.test_readme import block
+
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.skipif(sys.platform != "linux", reason="connection faults are Linux-only"),
+]
+
+
+@pytest.mark.skipif(not (shutil.which("bash") and shutil.which("curl")), reason="bash and curl")
+def test_the_reset_rehearsal_runs_as_its_comments_say() -> None:
+    script = block("reset")
+    promised = re.findall(r"# -> (.+)$", script, re.M)
+    assert promised == [
+        "curl exit 56",
+        "204",
+        "ConnectionResetError",
+        "200",
+        "curl exit 52",
+        "curl exit 1",
+        "curl exit 18",
+    ]
+    with IngramMock() as mock:
+        done = subprocess.run(
+            ["bash", "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "BASE": mock.url},
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == ""
+        assert done.stdout.splitlines() == promised
+        with urllib.request.urlopen(f"{mock.url}/__admin/health", timeout=5) as answer:
+            assert json.load(answer)["orders"] == 1  # only the afterCommit create stored one
+        with urllib.request.urlopen(f"{mock.url}/__admin/faults", timeout=5) as answer:
+            assert json.load(answer)["faults"] == []  # the last line removed them all
