@@ -16,7 +16,6 @@ from mock_server.bootstrap import MockServices, build_services
 from mock_server.config import Settings
 from mock_server.domain.ports import EventSink, OrderStore
 from mock_server.http.admin import admin
-from mock_server.http.admin_faults import admin_faults
 from mock_server.http.admin_workbench import admin_workbench
 from mock_server.http.dashboard import dashboard
 from mock_server.http.docs import docs
@@ -54,7 +53,6 @@ def create_app(
         services.webhooks.start()  # ... and a shared outbox their undelivered events
 
     app.register_blueprint(admin)
-    app.register_blueprint(admin_faults)
     app.register_blueprint(admin_workbench)
     app.register_blueprint(docs)
     app.register_blueprint(dashboard)

@@ -1,5 +1,6 @@
 """The workbench under /__admin: the request journal (`/requests`: filtered, one entry,
-cleared) and override rules (`/overrides`: add, list, remove; see rehearsal/overrides.py).
+cleared) and the rehearsal rules, fault rules (`/faults`, see rehearsal/faults.py) and
+override rules (`/overrides`, see rehearsal/overrides.py): add, list, remove.
 
 The admin blueprint's exposure rules (`guard`) hold here too."""
 
@@ -10,6 +11,7 @@ from flask import Blueprint, Response, request
 from mock_server.domain.errors import FieldProblem, ValidationFailed
 from mock_server.http.admin import guard
 from mock_server.http.flask_host import empty_response, error_response, json_response, services
+from mock_server.rehearsal.faults import InvalidRule
 from mock_server.rehearsal.journal_view import InvalidQuery, JournalQuery, entry_json
 from mock_server.rehearsal.overrides import InvalidOverride
 
@@ -77,4 +79,32 @@ def clear_overrides() -> Response:
 def remove_override(rule_id: str) -> Response:
     if not services().overrides.remove(rule_id):
         return error_response(404, "/errors/not-found", f"No override rule {rule_id}")
+    return empty_response(204)
+
+
+@admin_workbench.post("/faults")
+def add_fault() -> Response:
+    body = request.get_json(silent=True)
+    try:
+        rule = services().faults.add(body)
+    except InvalidRule as error:
+        raise ValidationFailed([FieldProblem(error.field, error.message)]) from None
+    return json_response({"id": rule.id, "rule": rule.as_json()}, 201)
+
+
+@admin_workbench.get("/faults")
+def list_faults() -> Response:
+    return json_response({"faults": [rule.as_json() for rule in services().faults.rules()]})
+
+
+@admin_workbench.delete("/faults")
+def clear_faults() -> Response:
+    services().faults.clear()
+    return empty_response(204)
+
+
+@admin_workbench.delete("/faults/<rule_id>")
+def remove_fault(rule_id: str) -> Response:
+    if not services().faults.remove(rule_id):
+        return error_response(404, "/errors/not-found", "No fault rule with that id")
     return empty_response(204)
