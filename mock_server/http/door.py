@@ -105,6 +105,7 @@ class Door:
         self.router = Router(OPERATIONS)
         self._strict = services.settings.strict
         self._require_auth = services.settings.require_auth
+        self._callers: dict[tuple[str, str], Caller] = {}  # raw header values -> the caller
 
     # -- the pipeline -----------------------------------------------------------------------
 
@@ -236,16 +237,28 @@ class Door:
     def _authorized(self, request: ApiRequest) -> Caller:
         """The caller: a valid bearer token (unless --no-auth), and a token bound to a
         customer number only for that number. Raises Unauthorized, CustomerNotRegistered."""
-        customer = request.header("im-customernumber").strip()
+        headers = request.headers
+        customer = headers.get("im-customernumber", "")
+        country = headers.get("im-countrycode", "")
+        caller = self._callers.get((customer, country))
+        if caller is None:
+            caller = self._caller(customer, country)
         if self._require_auth:
-            grant = self.svc.tokens.verify(request.headers.get("authorization"))
-            if not grant.allows(customer):
+            grant = self.svc.tokens.verify(headers.get("authorization"))
+            if not grant.allows(caller.customer_number):
                 raise CustomerNotRegistered()
-        # Interned: every stored order keeps these two strings, and each request brings
-        # its own copy of them (memory per order, benchmarks/memory.py).
-        return Caller(
-            sys.intern(customer), sys.intern(request.header("im-countrycode").strip().upper())
-        )
+        return caller
+
+    def _caller(self, customer: str, country: str) -> Caller:
+        """The caller those two headers name, kept for the next request that sends them
+        (clients send the same two on every call). Interned: every stored order keeps these
+        two strings, and each request brings its own copy of them (memory per order,
+        benchmarks/memory.py)."""
+        caller = Caller(sys.intern(customer.strip()), sys.intern(country.strip().upper()))
+        if len(self._callers) >= 1024:  # bounded: made-up numbers must not grow it for ever
+            self._callers.clear()
+        self._callers[(customer, country)] = caller
+        return caller
 
     def _json_body(self, call: Call) -> Any:
         """The parsed JSON body, MISSING when there is none. Malformed JSON is a 400, a body

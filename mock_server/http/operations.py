@@ -216,33 +216,41 @@ class Router:
     the search resource, never an order called "search"), then one trailing parameter."""
 
     def __init__(self, operations: tuple[Operation, ...]) -> None:
-        self._static: dict[str, dict[str, Operation]] = {}
-        self._templates: dict[str, str] = {}  # static path or parameter prefix -> route
-        self._with_param: dict[str, dict[str, tuple[Operation, str]]] = {}
+        static: dict[str, dict[str, Operation]] = {}
+        with_param: dict[str, dict[str, tuple[Operation, str]]] = {}
+        templates: dict[str, str] = {}  # static path or parameter prefix -> route
         for operation in operations:
             for route in operation.routes:
                 prefix, brace, name = route.partition("{")
                 if brace:
-                    methods = self._with_param.setdefault(prefix, {})
+                    methods = with_param.setdefault(prefix, {})
                     methods[operation.method] = (operation, name.rstrip("}"))
                 else:
-                    self._static.setdefault(route, {})[operation.method] = operation
-                self._templates[prefix if brace else route] = route
+                    static.setdefault(route, {})[operation.method] = operation
+                templates[prefix if brace else route] = route
+        # Worked out once: every request is routed. Each path is known with and without
+        # the sandbox prefix; a parameter's resource needs only its value added.
+        self._static: dict[str, Resource] = {}
+        self._with_param: dict[str, tuple[dict[str, Operation], str, tuple[str, ...]]] = {}
+        for sandbox in ("", SANDBOX):
+            for path, on_path in static.items():
+                self._static[sandbox + path] = Resource(on_path, sandbox + templates[path], {})
+            for prefix, named in with_param.items():
+                ops = {method: operation for method, (operation, _) in named.items()}
+                # Each method names the segment its own way (the contract's `orderNumber`,
+                # `OrderNumber`, `ordernumber`): every name holds the value.
+                names = tuple(dict.fromkeys(name for _, name in named.values()))
+                route = sandbox + templates[prefix]
+                self._with_param[sandbox + prefix] = (ops, route, names)
 
     def find(self, path: str) -> Resource | None:
         """The resource at `path` (with or without the /sandbox prefix), or None."""
-        sandbox = path.startswith(SANDBOX + "/")
-        bare = path[len(SANDBOX) :] if sandbox else path
-        prefix = SANDBOX if sandbox else ""
-        static = self._static.get(bare)
+        static = self._static.get(path)
         if static is not None:
-            return Resource(static, prefix + self._templates[bare], {})
-        head, slash, value = bare.rpartition("/")
-        with_param = self._with_param.get(head + slash) if value else None
-        if with_param is None:
+            return Resource(static.methods, static.route, {})  # its own params: a call's
+        head, slash, value = path.rpartition("/")
+        found = self._with_param.get(head + slash) if value else None
+        if found is None:
             return None
-        methods = {method: operation for method, (operation, _) in with_param.items()}
-        # Each method names the segment its own way (the contract's `orderNumber`,
-        # `OrderNumber`, `ordernumber`): every name holds the value.
-        params = {name: value for _, name in with_param.values()}
-        return Resource(methods, prefix + self._templates[head + slash], params)
+        methods, route, names = found
+        return Resource(methods, route, {name: value for name in names})

@@ -163,31 +163,43 @@ class Front:
             except RuntimeError:  # granian's RSGIProtocolClosed: the client left mid-body
                 return 0
         try:
-            if to_door:
-                return await self._to_door(scope, protocol, body, too_large)
-            return self._to_app(scope, protocol, body)
+            if not to_door:
+                return self._to_app(scope, protocol, body)
+            answer = self._door_answer(scope, body, too_large)
+            if answer.connection is not None:  # a fault rule's: wait, then break or answer
+                return await self._carry_out(scope, protocol, answer)
+            protocol.response_bytes(answer.status, answer.headers, answer.body)
+            return int(answer.status)
         except Exception:  # the door and Flask answer their own errors: a bug around them
             log.exception("unhandled error serving %s %s", scope.method, scope.path)
             return self._refuse(protocol, 500, "Unexpected error in the mock: see its log")
 
-    async def _to_door(self, scope: Any, protocol: Any, body: bytes, too_large: bool) -> int:
+    def _door_answer(self, scope: Any, body: bytes, too_large: bool) -> Any:
+        """The door's answer to a whole request (no coroutine: most need no waiting)."""
         assert self.door is not None
-        headers: dict[str, str] = {}
-        for name, value in scope.headers.items():
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        pairs = scope.headers.items()
+        headers = dict(pairs)
+        if len(headers) != len(pairs):  # a repeated header: its values joined, as HTTP says
+            headers = {}
+            for name, value in pairs:
+                headers[name] = f"{headers[name]}, {value}" if name in headers else value
         request = self._api_request(
             scope.method, scope.path, scope.query_string, headers, body, too_large
         )
         answer = self.door.handle(request)
-        fault = answer.connection
-        if fault is not None:
-            if fault.delay:
-                await asyncio.sleep(fault.delay)
-            if fault.kind is not self._answer_it:
-                await _break(scope, protocol, fault.kind)
-                return 0
         if too_large:  # an unread body would be taken for the next request
             answer.headers.append(_CLOSE)
+        return answer
+
+    async def _carry_out(self, scope: Any, protocol: Any, answer: Any) -> int:
+        """A fault on the connection: wait its delay without holding up anyone else, then
+        break the connection as it asks, or answer late."""
+        fault = answer.connection
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault.kind is not self._answer_it:
+            await _break(scope, protocol, fault.kind)
+            return 0
         protocol.response_bytes(answer.status, answer.headers, answer.body)
         return int(answer.status)
 
