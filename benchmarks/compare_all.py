@@ -173,7 +173,8 @@ def ratios(results: dict[str, list[WrkResult]], scenarios: Sequence[str]) -> Non
                 continue
             verdict = "ok" if ratio >= target else "MISS"
             parts.append(f"{ratio:.2f}x {other} (target >= {target:g}x: {verdict})")
-        for other, label in REFERENCES:
+        variants = ((v, f"ingram-mock {v}") for v in results if v.startswith("-"))
+        for other, label in (*REFERENCES, *variants):
             ratio = ratio_of(results, scenarios, other, scenario)
             if ratio is not None:
                 parts.append(f"{ratio:.2f}x {label}")
@@ -197,7 +198,8 @@ def summary(rounds: list[dict[str, list[WrkResult]]], scenarios: Sequence[str]) 
             parts.append(
                 f"{statistics.median(found):.2f}x {other} (>= {target:g}x in {met}/{len(found)})"
             )
-        for other, label in REFERENCES:
+        variants = ((v, f"ingram-mock {v}") for v in rounds[0] if v.startswith("-"))
+        for other, label in (*REFERENCES, *variants):
             found = [r for r in (ratio_of(x, scenarios, other, scenario) for x in rounds) if r]
             if found:
                 parts.append(f"{statistics.median(found):.2f}x {label}")
@@ -219,6 +221,16 @@ def one_round(args: argparse.Namespace, scenarios: Sequence[str]) -> dict[str, l
         )
     finally:
         server.stop()
+    for variant in args.variant:
+        flags = variant.split()
+        other = start_mock(threads=args.threads, extra=flags)
+        try:
+            label = f"ingram-mock {variant}"
+            print(f"{label} pid {other.pid}", flush=True)
+            env_v = prepare(other.base_url)
+            results[variant] = measure(label, other.base_url, env_v, args, scenarios, other.tree())
+        finally:
+            other.stop()
     if args.before is not None:
         before = start_mock(threads=args.threads, tree=args.before)
         try:
@@ -269,6 +281,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--rounds", type=int, default=1, help="repeat the whole run; prints medians at the end"
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="FLAGS",
+        help="also serve ingram-mock with these extra serve flags in the same round (e.g. "
+        "'--no-journal-bodies'); repeatable",
     )
     parser.add_argument(
         "--before",
