@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -91,3 +92,14 @@ def start_server(
             time.sleep(0.05)
     server.stop()
     raise RuntimeError("ingram-mock did not become ready in time")
+
+
+def add_fault(server: LiveServer, **rule: Any) -> str:
+    """Add a fault rule to a live mock; its id."""
+    answer = requests.post(f"{server.base_url}/__admin/faults", json=rule, timeout=5)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def orders_stored(server: LiveServer) -> int:
+    return int(requests.get(f"{server.base_url}/__admin/health", timeout=5).json()["orders"])

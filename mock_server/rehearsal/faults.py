@@ -16,7 +16,6 @@ the webhook sender port.
 from __future__ import annotations
 
 import itertools
-import json
 import random
 import threading
 import time
@@ -24,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
+
+from mock_server.rehearsal.json_values import rules_in_file
 
 ANY_OPERATION = "*"
 WEBHOOK = "webhookDelivery"
@@ -194,12 +195,10 @@ def _optional_text(data: Mapping[str, Any], name: str) -> str | None:
 
 def rules_from_file(path: Path) -> list[Any]:
     """The JSON in a `--faults` file: a list of rules, or `{"rules": [...]}`."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if isinstance(data, Mapping):
-        data = data.get("rules")
-    if not isinstance(data, list):
+    rules = rules_in_file(path)
+    if rules is None:
         raise InvalidRule("rules", f"{path}: expected a list of fault rules or {{'rules': [...]}}")
-    return data
+    return rules
 
 
 class FaultBook:

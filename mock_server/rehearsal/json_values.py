@@ -1,11 +1,23 @@
-"""JSON values as override rules use them: RFC 6901 pointers, JSON equality, and the
-RFC 7396 merge patch. Plain Python on decoded JSON."""
+"""JSON values as rehearsal rules use them: the rules in a file, RFC 6901 pointers, JSON
+equality, and the RFC 7396 merge patch. Plain Python on decoded JSON."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 ABSENT: Any = object()  # what a pointer finds where there is nothing
+
+
+def rules_in_file(path: Path) -> list[Any] | None:
+    """The rules a `--faults` or `--overrides` file holds: a list, or `{"rules": [...]}`;
+    None when it holds neither. Raises OSError, ValueError (not JSON)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, Mapping):
+        data = data.get("rules")
+    return data if isinstance(data, list) else None
 
 
 def pointed(document: Any, pointer: str) -> Any:

@@ -15,7 +15,6 @@ are `json_values.py`); the door
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from mock_server.rehearsal.faults import OPERATIONS
-from mock_server.rehearsal.json_values import pointed, same_json
+from mock_server.rehearsal.json_values import pointed, rules_in_file, same_json
 
 _MAX_PRIORITY = 1_000_000
 _MAX_TIMES = 10**9
@@ -274,12 +273,10 @@ def _whole(given: Mapping[str, Any], name: str, low: int, high: int) -> int | No
 
 def rules_from_file(path: Path) -> list[Any]:
     """The JSON in an `--overrides` file: a list of rules, or `{"rules": [...]}`."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if isinstance(data, Mapping):
-        data = data.get("rules")
-    if not isinstance(data, list):
+    rules = rules_in_file(path)
+    if rules is None:
         raise InvalidOverride("rules", f"{path}: expected a list of rules or {{'rules': [...]}}")
-    return data
+    return rules
 
 
 def check_overrides_file(path: Path) -> str:

@@ -9,14 +9,13 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 
 from mock_server.cli import main
 from tests.conftest import CUSTOMER, new_order
-from tests.live import LiveServer, start_server
+from tests.live import LiveServer, add_fault, orders_stored, start_server
 
 pytestmark = pytest.mark.live
 
@@ -49,16 +48,6 @@ def headers(server: LiveServer) -> dict[str, str]:
         "IM-CountryCode": "US",
         "IM-CorrelationID": "live-faults-1",
     }
-
-
-def add_fault(server: LiveServer, **rule: Any) -> str:
-    answer = requests.post(f"{server.base_url}/__admin/faults", json=rule, timeout=5)
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["id"])
-
-
-def orders_stored(server: LiveServer) -> int:
-    return int(requests.get(f"{server.base_url}/__admin/health", timeout=5).json()["orders"])
 
 
 def test_rules_from_the_faults_file_apply_from_the_start(
