@@ -86,7 +86,6 @@ _MAINTENANCE = (
 )
 # Request headers the answer repeats, as the real API does (IM-CorrelationID always).
 _ECHOED = (("im-countrycode", "IM-CountryCode"), ("im-senderid", "IM-SenderID"))
-_KEPT_BY_LOST_ANSWER = ("IM-CorrelationID", "IM-SenderID")
 
 
 class Refused(Exception):
@@ -201,11 +200,7 @@ class Door:
         status, body = operation.render(call, result)
         answer = _json_answer(status, body) if body is not None else Answer(status, [])
         if fault is not None:  # afterCommit: the order exists, the client never hears
-            lost = fault_answer(call, fault)
-            lost.headers.extend(
-                (name, value) for name, value in _echoed(call) if name in _KEPT_BY_LOST_ANSWER
-            )
-            return lost
+            return fault_answer(call, fault)  # echoed headers: added by `handle`, as to all
         return answer
 
     # -- the steps ----------------------------------------------------------------------------

@@ -308,6 +308,8 @@ def test_after_commit_creates_the_order_and_loses_the_answer(
     answer = create(client, headers, po="PO-LOST")
     assert answer.status_code == 500
     assert answer.headers["IM-CorrelationID"] == headers["IM-CorrelationID"]
+    # Echoed once, as on every answer (not once for the lost answer and once more).
+    assert answer.headers.getlist("IM-CorrelationID") == [headers["IM-CorrelationID"]]
     assert stored_orders(client) == 1
     assert [e.kind.value for e in events.events] == ["im::order_created"]
     # The client retries the same PO, as a naive client would: now it is a duplicate.
