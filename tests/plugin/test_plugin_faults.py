@@ -48,3 +48,35 @@ def test_a_fault_lasts_one_test_and_file_rules_the_session(pytester: pytest.Pyte
     )
     result = pytester.runpytest("-p", "no:cacheprovider", "-W", "error")
     result.assert_outcomes(passed=3)
+
+
+def test_a_suite_rehearses_a_real_connection_reset_through_the_fixture(
+    pytester: pytest.Pytester,
+) -> None:
+    """Retry logic keyed on connection errors meets a real TCP reset: no byte of an answer,
+    and (decided before the use case) no order; the retry then places it."""
+    pytester.makepyfile(
+        test_reset=suite(
+            """
+            import urllib.error
+
+            import pytest
+
+            def test_a_reset_create_is_retried(ingram_mock):
+                ingram_mock.fault(operationId="createOrderV6", kind="reset", times=1)
+                with pytest.raises((ConnectionResetError, urllib.error.URLError)) as broken:
+                    call(ingram_mock, "POST", "/resellers/v6/orders", ORDER)
+                reason = getattr(broken.value, "reason", broken.value)
+                assert isinstance(reason, ConnectionResetError), repr(reason)
+                status, _ = call(ingram_mock, "GET", "/resellers/v6/orders/search")
+                assert status == 204  # reset before the use case ran: nothing was placed
+                status, _ = call(ingram_mock, "POST", "/resellers/v6/orders", ORDER)
+                assert status == 201
+                (entry,) = ingram_mock.requests(operation="createOrderV6", status="201")
+                sent = entry["request"]["body"]
+                assert sent["customerOrderNumber"] == ORDER["customerOrderNumber"]
+            """
+        )
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-W", "error")
+    result.assert_outcomes(passed=1)
