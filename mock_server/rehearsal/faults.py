@@ -15,16 +15,15 @@ the webhook sender port.
 
 from __future__ import annotations
 
-import itertools
 import random
-import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from mock_server.rehearsal.json_values import rules_in_file
+from mock_server.rehearsal.rule_books import RuleBook
 
 ANY_OPERATION = "*"
 WEBHOOK = "webhookDelivery"
@@ -201,57 +200,25 @@ def rules_from_file(path: Path) -> list[Any]:
     return rules
 
 
-class FaultBook:
-    """The rules in force, their fire counts and the seeded random source. Thread-safe.
-
-    `active` is a plain attribute read without the lock: the request hot path pays one
-    attribute read when no rule exists.
-    """
+class FaultBook(RuleBook[FaultRule]):
+    """The fault rules in force, their fire counts and the seeded random source."""
 
     def __init__(self, seed: int = 0) -> None:
+        super().__init__(lambda data, number: parse_rule(data, f"f{number}"))
         self._seed = seed
         self._random = random.Random(seed)
-        self._rules: dict[str, FaultRule] = {}
-        self._lock = threading.Lock()
-        self._ids = itertools.count(1)
-        self.active = False
-
-    def add(self, data: Any, *, standing: bool = False) -> FaultRule:
-        with self._lock:
-            rule = replace(parse_rule(data, f"f{next(self._ids)}"), standing=standing)
-            self._rules[rule.id] = rule
-            self.active = True
-            return rule
-
-    def add_all(self, rules: Iterable[Any], *, standing: bool = False) -> list[FaultRule]:
-        return [self.add(data, standing=standing) for data in rules]
-
-    def rules(self) -> list[FaultRule]:
-        with self._lock:
-            return list(self._rules.values())
-
-    def remove(self, rule_id: str) -> bool:
-        with self._lock:
-            found = self._rules.pop(rule_id, None) is not None
-            self.active = bool(self._rules)
-            return found
 
     def clear(self) -> None:
         """Remove every rule and restart the random source from the seed."""
+        super().clear()
         with self._lock:
-            self._rules.clear()
-            self.active = False
             self._random.seed(self._seed)
 
     def reset(self) -> None:
-        """`/__admin/reset`: rules added through the API go (a test's faults end with the
-        test), rules loaded at start stay with their counts at zero, and the random source
-        restarts, so the same calls draw the same faults."""
+        """`/__admin/reset`: as for every rule book, and the random source restarts, so the
+        same calls draw the same faults."""
+        super().reset()
         with self._lock:
-            self._rules = {
-                rule.id: replace(rule, fired=0) for rule in self._rules.values() if rule.standing
-            }
-            self.active = bool(self._rules)
             self._random.seed(self._seed)
 
     def decide(

@@ -14,15 +14,14 @@ are `json_values.py`); the door
 
 from __future__ import annotations
 
-import itertools
-import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from mock_server.rehearsal.faults import OPERATIONS
 from mock_server.rehearsal.json_values import pointed, rules_in_file, same_json
+from mock_server.rehearsal.rule_books import RuleBook
 
 _MAX_PRIORITY = 1_000_000
 _MAX_TIMES = 10**9
@@ -290,54 +289,15 @@ def check_overrides_file(path: Path) -> str:
     return ""
 
 
-class OverrideBook:
-    """The rules in force and their fire counts. Thread-safe.
-
-    `active` is a plain attribute read without the lock: the request hot path pays one
-    attribute read when no rule exists.
-    """
+class OverrideBook(RuleBook[OverrideRule]):
+    """The override rules in force and their fire counts."""
 
     def __init__(self) -> None:
-        self._rules: dict[str, OverrideRule] = {}
-        self._lock = threading.Lock()
-        self._ids = itertools.count(1)
-        self.active = False
-
-    def add(self, data: Any, *, standing: bool = False) -> OverrideRule:
-        with self._lock:
-            number = next(self._ids)
-            rule = replace(parse_override(data, f"o{number}", number), standing=standing)
-            self._rules[rule.id] = rule
-            self.active = True
-            return rule
-
-    def add_all(self, rules: Iterable[Any], *, standing: bool = False) -> list[OverrideRule]:
-        return [self.add(data, standing=standing) for data in rules]
+        super().__init__(lambda data, number: parse_override(data, f"o{number}", number))
 
     def rules(self) -> list[OverrideRule]:
         """In the order they are tried: highest priority first, then newest first."""
-        with self._lock:
-            return sorted(self._rules.values(), key=lambda r: (-r.priority, -r.order))
-
-    def remove(self, rule_id: str) -> bool:
-        with self._lock:
-            found = self._rules.pop(rule_id, None) is not None
-            self.active = bool(self._rules)
-            return found
-
-    def clear(self) -> None:
-        with self._lock:
-            self._rules.clear()
-            self.active = False
-
-    def reset(self) -> None:
-        """`/__admin/reset`: rules added through the API go, rules loaded at start stay with
-        their counts back at zero."""
-        with self._lock:
-            self._rules = {
-                r.id: replace(r, fired=0) for r in self._rules.values() if r.standing
-            }
-            self.active = bool(self._rules)
+        return sorted(super().rules(), key=lambda r: (-r.priority, -r.order))
 
     def decide(self, asked: Asked) -> OverrideRule | None:
         """The first rule (in `rules()` order) for this operation that is not spent and
