@@ -21,6 +21,7 @@ from mock_server.http.dashboard import dashboard
 from mock_server.http.docs import docs
 from mock_server.http.door import Door
 from mock_server.http.flask_host import SERVICES_KEY, register_error_handlers
+from mock_server.http.messages import MAX_BODY_BYTES
 from mock_server.rehearsal.clock import Clock
 from mock_server.server.mount import DoorMount
 
@@ -46,6 +47,8 @@ def create_app(
     settings = settings or Settings()
     services = services or build_services(settings, clock=clock, events=events, store=store)
     app = _SyncFlask(__name__)
+    # Flask's own routes take bodies up to the API's limit too; a snapshot import raises it.
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions[SERVICES_KEY] = services
     if settings.background_workers:
         services.control.start_ticker()
