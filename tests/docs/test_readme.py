@@ -46,25 +46,32 @@ STEPS = [
 ]
 
 
+
+def run_block(script: str, base_url: str) -> str:
+    """Run a README bash block against the mock at `base_url` (as `$BASE`): it must end
+    well and print nothing on stderr. Its standard output."""
+    done = subprocess.run(
+        ["bash", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "BASE": base_url},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout
+
 @pytest.mark.skipif(not (shutil.which("bash") and shutil.which("curl")), reason="bash and curl")
 def test_the_curl_walkthrough_pastes_into_bash_and_runs_twice(mock: IngramMock) -> None:
     script = block("walkthrough")
     orders, pos = [], []
     for _ in range(2):
-        done = subprocess.run(
-            ["bash", "-c", script],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env={**os.environ, "BASE": mock.url},
-        )
-        assert done.returncode == 0, done.stderr
-        assert done.stderr == ""
-        order = re.search(r"^ORDER=(\S+)$", done.stdout, re.M)
-        po = re.search(r'"customerOrderNumber":"(PO-[^"]+)"', done.stdout)
-        assert order and po, done.stdout
-        statuses = [line[3:] for line in done.stdout.splitlines() if line.startswith("-> ")]
-        assert statuses == [s.format(order=order[1], po=po[1]) for s in STEPS], done.stdout
+        stdout = run_block(script, mock.url)
+        order = re.search(r"^ORDER=(\S+)$", stdout, re.M)
+        po = re.search(r'"customerOrderNumber":"(PO-[^"]+)"', stdout)
+        assert order and po, stdout
+        statuses = [line[3:] for line in stdout.splitlines() if line.startswith("-> ")]
+        assert statuses == [s.format(order=order[1], po=po[1]) for s in STEPS], stdout
         orders.append(order[1])
         pos.append(po[1])
     assert len(set(orders)) == len(set(pos)) == 2  # a fresh PO and a new order each run

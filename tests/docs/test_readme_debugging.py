@@ -4,32 +4,17 @@ live mock (and again on the same mock), the pytest example as a user's own suite
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 import urllib.request
 
 import pytest
 
 from mock_server.testing import IngramMock
-from tests.docs.test_readme import block
+from tests.docs.test_readme import block, run_block
 
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.live
-
-
-def run(script: str, base_url: str) -> str:
-    done = subprocess.run(
-        ["bash", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "BASE": base_url},
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    return done.stdout
 
 
 @pytest.mark.skipif(not (shutil.which("bash") and shutil.which("curl")), reason="bash and curl")
@@ -38,7 +23,7 @@ def test_the_debugging_walkthrough_does_what_its_comments_say() -> None:
     promised = re.findall(r"^create \S+ +# -> (\d{3})", script, re.M)
     assert promised == ["201", "500", "201"]
     with IngramMock() as mock:
-        out = run(script, mock.url)
+        out = run_block(script, mock.url)
         lines = out.splitlines()
         assert [line[3:] for line in lines if line.startswith("-> ")] == promised, out
         # 1. what the client sent: its PO, the answer's status, then the whole entry by id
@@ -58,7 +43,7 @@ def test_the_debugging_walkthrough_does_what_its_comments_say() -> None:
         with urllib.request.urlopen(f"{mock.url}/__admin/overrides", timeout=5) as answer:
             assert json.load(answer)["overrides"] == []  # the last line removed them
         # It pastes again into the same mock: fresh POs, new rule ids.
-        again = run(script, mock.url)
+        again = run_block(script, mock.url)
         assert [line[3:] for line in again.splitlines() if line.startswith("-> ")] == promised
 
 

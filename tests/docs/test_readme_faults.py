@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 import urllib.request
 
 import pytest
 
 from mock_server.testing import IngramMock
-from tests.docs.test_readme import block
+from tests.docs.test_readme import block, run_block
 
 pytestmark = pytest.mark.live
 
@@ -23,18 +21,10 @@ def test_the_fault_rehearsal_runs_as_its_comments_say() -> None:
     promised = re.findall(r"^create \S+ +# -> (\d{3})", script, re.M)
     assert promised == ["503", "201", "502", "400"]
     with IngramMock() as mock:
-        done = subprocess.run(
-            ["bash", "-c", script],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env={**os.environ, "BASE": mock.url},
-        )
-        assert done.returncode == 0, done.stderr
-        assert done.stderr == ""
-        statuses = [line[3:] for line in done.stdout.splitlines() if line.startswith("-> ")]
-        assert statuses == promised, done.stdout
-        listing = next(line for line in done.stdout.splitlines() if '"faults"' in line)
+        stdout = run_block(script, mock.url)
+        statuses = [line[3:] for line in stdout.splitlines() if line.startswith("-> ")]
+        assert statuses == promised, stdout
+        listing = next(line for line in stdout.splitlines() if '"faults"' in line)
         listed = json.loads(listing)
         assert [r["fired"] for r in listed["faults"]] == [1, 1, 0, 0]
         with urllib.request.urlopen(f"{mock.url}/__admin/faults", timeout=5) as answer:

@@ -5,17 +5,15 @@ order absent after a reset before the use case and present after an afterCommit 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 import urllib.request
 
 import pytest
 
 from mock_server.testing import IngramMock
-from tests.docs.test_readme import block
+from tests.docs.test_readme import block, run_block
 
 pytestmark = [
     pytest.mark.live,
@@ -37,16 +35,8 @@ def test_the_reset_rehearsal_runs_as_its_comments_say() -> None:
         "curl exit 18",
     ]
     with IngramMock() as mock:
-        done = subprocess.run(
-            ["bash", "-c", script],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env={**os.environ, "BASE": mock.url},
-        )
-        assert done.returncode == 0, done.stderr
-        assert done.stderr == ""
-        assert done.stdout.splitlines() == promised
+        stdout = run_block(script, mock.url)
+        assert stdout.splitlines() == promised
         with urllib.request.urlopen(f"{mock.url}/__admin/health", timeout=5) as answer:
             assert json.load(answer)["orders"] == 1  # only the afterCommit create stored one
         with urllib.request.urlopen(f"{mock.url}/__admin/faults", timeout=5) as answer:
